@@ -1,0 +1,142 @@
+# Tern: build one appliance image per app.
+#
+#   make [APP=hello]       build build/<app>/tern-<app>.elf
+#   make run [APP=hello]   install what is missing, build, boot in QEMU
+#   make test              unit tests, fuzz smoke run, boot tests
+#   make fuzz              run the start_info fuzzer (FUZZ_SECONDS=60)
+#   make menuconfig        edit build/<app>/.config
+#   make defconfig         reset build/<app>/.config from configs/
+#   make clean
+
+APP ?= hello
+PYTHON ?= /usr/bin/python3
+QEMU ?= qemu-system-x86_64
+BUILD := build
+O := $(BUILD)/$(APP)
+IMAGE := $(O)/tern-$(APP).elf
+TERN_VERSION := 0.1.0
+XEN_INCLUDE := /usr/include/xen
+FUZZ_SECONDS ?= 60
+
+APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
+export TERN_APP := $(APP)
+
+ifeq ($(filter $(APP),$(APPS)),)
+$(error unknown APP '$(APP)': the apps are: $(APPS))
+endif
+ifeq ($(wildcard configs/$(APP)_defconfig),)
+$(error APP '$(APP)' has no configs/$(APP)_defconfig)
+endif
+
+.PHONY: all run test unit fuzz menuconfig defconfig clean setup images
+all: $(IMAGE)
+
+# ---- configuration (kconfiglib) --------------------------------------------
+KCONFIGS := Kconfig $(wildcard lib/*/Kconfig)
+CONFIG_H := $(O)/include/tern/config.h
+
+$(O)/.config: configs/$(APP)_defconfig
+	@$(PYTHON) scripts/kconfig.py defconfig $< $@ $(CONFIG_H)
+
+$(CONFIG_H): $(O)/.config $(KCONFIGS)
+	@$(PYTHON) scripts/kconfig.py sync configs/$(APP)_defconfig $(O)/.config $@
+
+menuconfig:
+	$(PYTHON) scripts/kconfig.py menuconfig $(O)/.config $(CONFIG_H)
+
+defconfig:
+	$(PYTHON) scripts/kconfig.py defconfig configs/$(APP)_defconfig $(O)/.config $(CONFIG_H)
+
+-include $(O)/.config
+
+# ---- Xen public headers (libxen-dev), seen as <xen/...> only --------------
+SYSINC := $(BUILD)/sysinc
+$(SYSINC)/xen:
+	@test -f $(XEN_INCLUDE)/arch-x86/hvm/start_info.h || { \
+	  echo "error: Xen public headers missing ($(XEN_INCLUDE)): run scripts/setup or apt-get install libxen-dev" >&2; exit 1; }
+	@mkdir -p $(SYSINC)
+	@ln -sfn $(XEN_INCLUDE) $@
+
+# ---- sources: each folder's Makefile.frag adds to obj-y ---------------------
+obj-y :=
+include arch/x86_64/Makefile.frag
+include $(wildcard lib/*/Makefile.frag)
+obj-y += boot/pvh_boot.c boot/pvh.c boot/phys.c boot/cmdline.c boot/boot.c \
+         boot/shutdown.c
+obj-y += $(wildcard apps/$(APP)/*.c)
+
+OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))
+
+GCC_INCLUDE := $(shell gcc -print-file-name=include)
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+  -isystem $(GCC_INCLUDE) -isystem $(SYSINC) -I$(O)/include -Iinclude \
+  -Iinclude/min-libc -fno-stack-protector -fno-pic -fno-pie \
+  -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mcmodel=small \
+  -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+  -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
+  -fcf-protection=none -Wall -Wextra -Werror -MMD -MP \
+  -DTERN_VERSION='"$(TERN_VERSION)"'
+KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
+  -z noexecstack --gc-sections -T arch/x86_64/linker.ld
+
+$(O)/obj/%.c.o: %.c $(CONFIG_H) | $(SYSINC)/xen
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@gcc $(KERNEL_CFLAGS) -c $< -o $@
+
+$(O)/obj/%.S.o: %.S $(CONFIG_H) | $(SYSINC)/xen
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@gcc $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(IMAGE): $(OBJS) arch/x86_64/linker.ld
+	@echo "  LD      $@"
+	@ld $(KERNEL_LDFLAGS) -o $@ $(OBJS)
+	@scripts/check-image $@
+
+-include $(OBJS:.o=.d)
+
+# ---- running ----------------------------------------------------------------
+setup:
+	@scripts/setup
+
+run: setup
+	@$(MAKE) --no-print-directory APP=$(APP) all
+	@scripts/run-qemu $(IMAGE) $(RUNFLAGS)
+
+# ---- tests --------------------------------------------------------------------
+UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
+  lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+  -isystem $(SYSINC) -fno-omit-frame-pointer
+UNIT_BIN := $(BUILD)/tests/unit-tests
+FUZZ_BIN := $(BUILD)/tests/fuzz-start-info
+
+$(UNIT_BIN): $(wildcard tests/unit/*.c tests/unit/*.h) $(UNIT_SRCS) | $(SYSINC)/xen
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@gcc $(HOST_CFLAGS) -fsanitize=address,undefined \
+	  -fno-sanitize-recover=all -o $@ $(wildcard tests/unit/*.c) $(UNIT_SRCS)
+
+$(FUZZ_BIN): tests/fuzz/fuzz_start_info.c tests/unit/host_log.c $(UNIT_SRCS) | $(SYSINC)/xen
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	@clang $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $^
+
+unit: $(UNIT_BIN)
+	@$(UNIT_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus
+
+images:
+	@for a in $(APPS); do $(MAKE) --no-print-directory APP=$$a all || exit 1; done
+
+test: images $(UNIT_BIN)
+	@command -v clang >/dev/null && $(MAKE) --no-print-directory $(FUZZ_BIN) || true
+	@$(PYTHON) tests/run.py
+
+clean:
+	rm -rf $(BUILD)

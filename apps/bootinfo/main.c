@@ -1,0 +1,94 @@
+/*
+ * bootinfo: print what the loader passed, as received, then what Tern
+ * made of it.  Boot tests compare these lines with what they passed.
+ * "bootinfo --touch-high" also writes and reads back a page in the
+ * highest usable range, proving RAM above 4 GiB is mapped.
+ */
+#include <string.h>
+#include <tern/mm.h>
+#include <tern/tern.h>
+
+static uint32_t crc32(const uint8_t *p, uint64_t n)
+{
+    uint32_t crc = 0xffffffffu;
+
+    while (n--) {
+        crc ^= *p++;
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+    }
+    return ~crc;
+}
+
+static void print_start_info(const struct boot_info *bi)
+{
+    tern_printf("bootinfo: magic 0x%08x version %u flags 0x%x\n", bi->magic,
+                bi->version, bi->flags);
+    tern_printf("bootinfo: cmdline \"%s\"\n", bi->cmdline);
+    tern_printf("bootinfo: rsdp 0x%llx\n", (unsigned long long)bi->rsdp_paddr);
+    tern_printf("bootinfo: modules %u\n", bi->nr_modules);
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        const struct boot_module *m = &bi->modules[i];
+
+        if (!m->present) {
+            tern_printf("bootinfo: module %u absent\n", i);
+            continue;
+        }
+        tern_printf("bootinfo: module %u addr 0x%llx size %llu crc32 "
+                    "0x%08x cmdline \"%s\"\n",
+                    i, (unsigned long long)m->paddr,
+                    (unsigned long long)m->size,
+                    crc32((const uint8_t *)(uintptr_t)m->paddr, m->size),
+                    m->cmdline);
+    }
+    tern_printf("bootinfo: memmap %u entries from %s\n", bi->memmap_count,
+                bi->memmap_source);
+    for (unsigned i = 0; i < bi->memmap_count; i++)
+        tern_printf("bootinfo: memmap %u addr 0x%llx size 0x%llx type %u "
+                    "(%s)\n",
+                    i, (unsigned long long)bi->memmap[i].addr,
+                    (unsigned long long)bi->memmap[i].size,
+                    bi->memmap[i].type, mem_type_name(bi->memmap[i].type));
+}
+
+static void print_tern_view(int argc, char **argv)
+{
+    unsigned n;
+    const struct mem_range *ram = mm_usable(&n);
+
+    for (unsigned i = 0; i < n; i++)
+        tern_printf("bootinfo: usable 0x%llx-0x%llx\n",
+                    (unsigned long long)ram[i].start,
+                    (unsigned long long)ram[i].end);
+    tern_printf("bootinfo: argc %d\n", argc);
+    for (int i = 0; i < argc; i++)
+        tern_printf("bootinfo: argv[%d] \"%s\"\n", i, argv[i]);
+}
+
+/* Write a pattern to the last page of usable RAM and read it back. */
+static int touch_highest_page(void)
+{
+    unsigned n;
+    const struct mem_range *ram = mm_usable(&n);
+    volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)(ram[n - 1].end -
+                                                            PAGE_SIZE);
+
+    for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+        p[i] = (uintptr_t)&p[i] ^ 0x5a5a5a5a5a5a5a5aull;
+    for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+        if (p[i] != ((uintptr_t)&p[i] ^ 0x5a5a5a5a5a5a5a5aull))
+            return -1;
+    tern_printf("bootinfo: touched page 0x%llx ok\n",
+                (unsigned long long)(uintptr_t)p);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    print_start_info(tern_boot_info());
+    print_tern_view(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "--touch-high") == 0 &&
+        touch_highest_page())
+        return 1;
+    return 0;
+}

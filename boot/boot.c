@@ -1,0 +1,92 @@
+/* boot_main: the common sequence after any entry protocol.
+ * console (already up) -> options -> memory -> platform -> shutdown set-up
+ * -> start-of-day dump -> main() -> exit. */
+#include <string.h>
+#include <tern/arch.h>
+#include <tern/boot.h>
+#include <tern/cmdline.h>
+#include <tern/config.h>
+#include <tern/console.h>
+#include <tern/exit.h>
+#include <tern/log.h>
+#include <tern/mm.h>
+#include <tern/shutdown.h>
+#include <tern/tern.h>
+
+const struct phys_window boot_low_window = {0, 4ull << 30, 0};
+
+static struct boot_args args;
+static const struct boot_info *boot_info_copy;
+
+const struct boot_info *tern_boot_info(void)
+{
+    return boot_info_copy;
+}
+
+const char *tern_getenv(const char *key)
+{
+    size_t len = strlen(key);
+
+    for (int i = 0; i < args.envc; i++)
+        if (!strncmp(args.env[i], key, len) && args.env[i][len] == '=')
+            return args.env[i] + len + 1;
+    return 0;
+}
+
+static void apply_cmdline(const struct boot_info *bi)
+{
+    args.loglevel = tern_loglevel;
+    args.exit_mode = tern_exit_mode;
+    cmdline_parse(bi->cmdline, CONFIG_APP_NAME, &args);
+    tern_loglevel = args.loglevel;
+    tern_exit_mode = args.exit_mode;
+}
+
+static void print_start_of_day(const struct boot_info *bi)
+{
+    static const char *const exit_modes[] = {"poweroff", "debugexit", "halt"};
+    const struct page_allocator *pa = mm_pages();
+    unsigned n;
+    const struct mem_range *ram = mm_usable(&n);
+    char how[96];
+
+    pr_info("start_info v%u at 0x%llx, flags 0x%x, %u module(s), rsdp 0x%llx",
+            bi->version, (unsigned long long)bi->start_info_paddr, bi->flags,
+            bi->nr_modules, (unsigned long long)bi->rsdp_paddr);
+    pr_info("cmdline \"%s\"", bi->cmdline);
+    pr_info("memory map from %s: %u entries", bi->memmap_source,
+            bi->memmap_count);
+    for (unsigned i = 0; i < bi->memmap_count; i++)
+        pr_debug("  0x%016llx-0x%016llx %s", 
+                 (unsigned long long)bi->memmap[i].addr,
+                 (unsigned long long)(bi->memmap[i].addr + bi->memmap[i].size),
+                 mem_type_name(bi->memmap[i].type));
+    pr_info("usable RAM: %llu KiB in %u range(s), up to 0x%llx; image "
+            "0x%llx-0x%llx",
+            (unsigned long long)(pa->total_pages * 4), n,
+            (unsigned long long)ram[n - 1].end,
+            (unsigned long long)bi->image_start,
+            (unsigned long long)bi->image_end);
+    pr_info("platform: %s; consoles: %s", cpu_hypervisor_name(),
+            console_names());
+    pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
+            shutdown_describe(how, sizeof(how)));
+}
+
+void boot_main(struct boot_info *bi)
+{
+    unsigned n;
+    const struct mem_range *ram;
+
+    pr_info("Tern %s, app %s, entered through PVH", TERN_VERSION,
+            CONFIG_APP_NAME);
+    apply_cmdline(bi);
+    mm_init(bi);
+    ram = mm_usable(&n);
+    paging_map_ram(ram, n);
+    shutdown_init(&boot_low_window, bi->rsdp_paddr);
+    print_start_of_day(bi);
+    boot_info_copy = bi;
+    pr_info("calling main() with %d argument(s)", args.argc - 1);
+    tern_exit(main(args.argc, args.argv));
+}

@@ -1,0 +1,50 @@
+/* PVH entry, C side: called by arch/x86_64/pvh_entry.S in long mode with
+ * the start_info address.  Copies what the loader gave into boot_info,
+ * then joins boot_main().  Nothing after this file sees start_info. */
+#include <tern/arch.h>
+#include <tern/boot.h>
+#include <tern/console.h>
+#include <tern/exit.h>
+#include <tern/fwcfg.h>
+#include <tern/log.h>
+#include <tern/pvh.h>
+
+extern char _image_start[], _image_end[];
+
+static struct boot_info boot_info;
+
+/* start_info version 0 (or a v1 without a map): on QEMU the same E820 the
+ * firmware saw is in fw_cfg.  Under Xen the map comes from the hypervisor
+ * (XENMEM_memory_map), which the Xen support adds. */
+static void find_memmap_elsewhere(struct boot_info *bi)
+{
+    int n = fwcfg_read_e820(bi->memmap, BOOT_MAX_MEMMAP);
+
+    if (n <= 0)
+        tern_fatal(TERN_EXIT_BAD_MEMMAP,
+                   "start_info version %u gives no memory map and QEMU "
+                   "fw_cfg has no etc/e820",
+                   bi->version);
+    bi->memmap_count = (unsigned)n;
+    bi->memmap_source = "fw_cfg etc/e820";
+}
+
+void pvh_start_c(uint32_t start_info_paddr)
+{
+    struct boot_info *bi = &boot_info;
+    struct pvh_error err;
+
+    traps_init();
+    console_init();
+    bi->image_start = (uintptr_t)_image_start;
+    bi->image_end = (uintptr_t)_image_end;
+    if (pvh_read_header(&boot_low_window, start_info_paddr, bi, &err))
+        tern_fatal(err.status, "%s", err.msg);
+    if (bi->memmap_count == 0)
+        find_memmap_elsewhere(bi);
+    if (pvh_copy_payload(&boot_low_window, bi, &err))
+        tern_fatal(err.status, "%s", err.msg);
+    bi->reserved_count = pvh_reserved_ranges(
+        bi, bi->reserved, sizeof(bi->reserved) / sizeof(bi->reserved[0]));
+    boot_main(bi);
+}

@@ -1,0 +1,98 @@
+/* Leaving the VM: report the status, then isa-debug-exit, ACPI S5 or halt
+ * as tern.exit says.  Power-off never hangs: when it does not take, we say
+ * so and halt. */
+#include <tern/acpi.h>
+#include <tern/config.h>
+#include <tern/console.h>
+#include <tern/exit.h>
+#include <tern/format.h>
+#include <tern/io.h>
+#include <tern/log.h>
+#include <tern/shutdown.h>
+
+#define POWEROFF_GRACE_SPINS 50000000 /* QEMU acts on the request async */
+
+int tern_exit_mode = CONFIG_EXIT_MODE;
+static struct acpi_poweroff acpi;
+static int acpi_ready;
+
+void shutdown_init(const struct phys_window *w, uint64_t rsdp_paddr)
+{
+    char why[96];
+
+    acpi_ready = acpi_find_poweroff(w, rsdp_paddr, &acpi, why,
+                                    sizeof(why)) == 0;
+    if (!acpi_ready)
+        pr_info("poweroff: ACPI unusable (%s): exit will halt", why);
+}
+
+const char *shutdown_describe(char *buf, unsigned len)
+{
+    if (!acpi_ready)
+        tern_snprintf(buf, len, "none (halt)");
+    else if (acpi.hw_reduced)
+        tern_snprintf(buf, len, "ACPI sleep control %s 0x%llx, S5 type %u",
+                      acpi.sleep_space == ACPI_SPACE_IO ? "port" : "mmio",
+                      (unsigned long long)acpi.sleep_addr, acpi.slp_typ_a);
+    else
+        tern_snprintf(buf, len, "ACPI PM1a 0x%x, S5 type %u (RSDP 0x%llx, %s)",
+                      acpi.pm1a_cnt, acpi.slp_typ_a,
+                      (unsigned long long)acpi.rsdp,
+                      acpi.used_xsdt ? "XSDT" : "RSDT");
+    return buf;
+}
+
+static void debug_exit(int status)
+{
+    outl(CONFIG_DEBUG_EXIT_PORT, (uint32_t)status);
+}
+
+static __attribute__((noreturn)) void power_off_or_halt(void)
+{
+    if (acpi_ready) {
+        acpi_enter_s5(&acpi);
+        for (volatile long i = 0; i < POWEROFF_GRACE_SPINS; i++)
+            cpu_pause();
+        tern_printf("tern: ACPI power-off did not take effect; halting\n");
+    } else {
+        tern_printf("tern: halted\n");
+    }
+    console_flush();
+    cpu_halt_forever();
+}
+
+void tern_exit(int status)
+{
+    console_flush();
+    tern_log(LOG_QUIET, "exit status %d", status);
+    if (tern_exit_mode == TERN_EXIT_MODE_DEBUGEXIT)
+        debug_exit(status);
+    if (tern_exit_mode == TERN_EXIT_MODE_HALT) {
+        tern_printf("tern: halted\n");
+        cpu_halt_forever();
+    }
+    power_off_or_halt();
+}
+
+void tern_fatal_shutdown(int status)
+{
+    console_flush();
+    tern_printf("tern: stopping with status %d\n", status);
+    if (tern_exit_mode == TERN_EXIT_MODE_HALT)
+        cpu_halt_forever();
+    debug_exit(status);
+    power_off_or_halt();
+}
+
+void tern_fatal(int status, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    tern_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_flush();
+    tern_printf("tern: fatal: %s\n", buf);
+    tern_fatal_shutdown(status);
+}

@@ -1,0 +1,33 @@
+/* ACPI, as far as powering off: RSDP, RSDT/XSDT, FADT and \_S5 from the
+ * DSDT.  Every table is checked (signature, length, checksum) before use:
+ * firmware and hypervisors have shipped garbage (Xen 4.17's PVH dom0 XSDT). */
+#ifndef TERN_ACPI_H
+#define TERN_ACPI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tern/phys.h>
+
+enum acpi_sleep_reg_space { ACPI_SPACE_MEMORY = 0, ACPI_SPACE_IO = 1 };
+
+struct acpi_poweroff {
+    uint64_t rsdp;
+    bool used_xsdt;
+    bool hw_reduced;         /* use the sleep control register */
+    uint8_t sleep_space;     /* ACPI_SPACE_* of sleep_addr */
+    uint64_t sleep_addr;
+    uint16_t pm1a_cnt;       /* I/O ports; 0 = absent */
+    uint16_t pm1b_cnt;
+    uint8_t slp_typ_a;       /* \_S5 package values */
+    uint8_t slp_typ_b;
+};
+
+/* Find how to power off.  rsdp_hint 0 means search the EBDA and the BIOS
+ * area.  Returns 0, or -1 with why[] saying what was missing or bad. */
+int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
+                       struct acpi_poweroff *out, char *why, unsigned whylen);
+
+/* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
+void acpi_enter_s5(const struct acpi_poweroff *p);
+
+#endif

@@ -1,0 +1,27 @@
+/* The command line: "tern.*" options and KEY=VALUE environment entries
+ * before "--", the app's arguments after it.  Pure logic. */
+#ifndef TERN_CMDLINE_H
+#define TERN_CMDLINE_H
+
+#include <tern/boot_info.h>
+
+#define BOOT_MAX_ARGS 64
+#define BOOT_MAX_ENV 32
+
+struct boot_args {
+    char buf[BOOT_CMDLINE_MAX]; /* tokens, NUL-separated */
+    int argc;
+    char *argv[BOOT_MAX_ARGS + 1]; /* argv[0] is the app's name */
+    int envc;
+    char *env[BOOT_MAX_ENV + 1];
+    /* runtime options: set the defaults before cmdline_parse */
+    int loglevel;
+    int exit_mode;
+};
+
+/* Never fails: an unknown or malformed option is one warning line and the
+ * rest of the line still counts. */
+void cmdline_parse(const char *cmdline, const char *app_name,
+                   struct boot_args *args);
+
+#endif

@@ -1,0 +1,25 @@
+/* The console layer: one line-buffered stream fed to every sink that is up
+ * (COM1, debugcon; Xen's consoles later).  Never blocks on absent devices. */
+#ifndef TERN_CONSOLE_H
+#define TERN_CONSOLE_H
+
+#include <stddef.h>
+
+typedef void (*console_write_fn)(const char *s, size_t n);
+
+/* Probe and register the consoles Kconfig enables. */
+void console_init(void);
+void console_register(const char *name, console_write_fn write);
+/* Comma-separated names of the sinks that are up, for the boot dump. */
+const char *console_names(void);
+
+void console_write(const char *s, size_t n);
+void console_flush(void);
+
+int tern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Drivers: each returns 0 and registers itself when its device answers. */
+int uart16550_init(void);
+int debugcon_init(void);
+
+#endif

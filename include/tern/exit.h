@@ -1,0 +1,37 @@
+/* Exit statuses and shutdown.  Apps use 0..111; the runtime's own failures
+ * use the distinct values below.  isa-debug-exit passes 7 bits, so every
+ * status stays below 128. */
+#ifndef TERN_EXIT_H
+#define TERN_EXIT_H
+
+enum tern_exit_status {
+    TERN_EXIT_PANIC = 112,           /* runtime invariant broken */
+    TERN_EXIT_FAULT = 113,           /* CPU exception */
+    TERN_EXIT_BAD_START_INFO = 114,  /* start_info missing, bad magic */
+    TERN_EXIT_BAD_MEMMAP = 115,      /* memory map absurd or too large */
+    TERN_EXIT_NO_RAM = 116,          /* no usable RAM, image not in RAM */
+    TERN_EXIT_BAD_CMDLINE = 117,     /* cmdline outside memory, unterminated */
+    TERN_EXIT_BAD_MODULE = 118,      /* module list, module or its cmdline */
+};
+
+enum tern_exit_mode {
+    TERN_EXIT_MODE_POWEROFF = 0, /* ACPI S5: QEMU exits with status 0 */
+    TERN_EXIT_MODE_DEBUGEXIT,    /* isa-debug-exit: QEMU exits (s<<1)|1 */
+    TERN_EXIT_MODE_HALT,         /* stop the CPU and leave the VM up */
+};
+
+extern int tern_exit_mode;
+
+/* Report the status, then shut down as tern.exit says. */
+__attribute__((noreturn)) void tern_exit(int status);
+
+/* One "tern: fatal: ..." line on every console, then shut down with status,
+ * trying isa-debug-exit first so a harness sees the status. */
+__attribute__((noreturn, format(printf, 2, 3))) void
+tern_fatal(int status, const char *fmt, ...);
+
+/* The end of every fatal path: isa-debug-exit with the status (so a test
+ * harness sees it), then ACPI power-off, then halt, as tern.exit allows. */
+__attribute__((noreturn)) void tern_fatal_shutdown(int status);
+
+#endif

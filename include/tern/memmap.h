@@ -1,0 +1,58 @@
+/* Memory maps: the raw regions a loader or firmware reports, and the one
+ * sanitiser that turns them into sorted, merged, page-aligned usable RAM. */
+#ifndef TERN_MEMMAP_H
+#define TERN_MEMMAP_H
+
+#include <stdint.h>
+
+#define MEM_TYPE_RAM 1 /* as XEN_HVM_MEMMAP_TYPE_RAM and E820 type 1 */
+#define PAGE_SIZE 4096ull
+
+struct mem_region { /* as reported: may be unsorted, overlapping, empty */
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+};
+
+struct mem_range { /* [start, end) */
+    uint64_t start;
+    uint64_t end;
+};
+
+struct memmap_report {
+    unsigned empty;    /* zero-size entries skipped */
+    unsigned unsorted; /* entries starting below their predecessor */
+    unsigned overlaps; /* pairs of entries that overlap */
+};
+
+enum memmap_status {
+    MEMMAP_OK = 0,
+    MEMMAP_WRAPS,        /* an entry runs past 2^64 */
+    MEMMAP_TOO_MANY,     /* result does not fit in the output table */
+    MEMMAP_NO_RAM,       /* nothing usable left */
+};
+
+/* Usable RAM = RAM entries, minus every non-RAM entry, minus reserved[],
+ * page-aligned inwards, sorted and merged.  On MEMMAP_WRAPS *bad_index
+ * names the entry. */
+enum memmap_status memmap_sanitise(const struct mem_region *raw, unsigned n,
+                                   const struct mem_range *reserved,
+                                   unsigned nreserved, struct mem_range *out,
+                                   unsigned cap, unsigned *nout,
+                                   struct memmap_report *report,
+                                   unsigned *bad_index);
+
+/* True when [start, end) lies wholly inside the union of the entries of
+ * this type (0: any type); adjacent entries may share the range. */
+int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
+                  uint64_t start, uint64_t end);
+
+const char *mem_type_name(uint32_t type);
+
+/* Parse QEMU fw_cfg "etc/e820" (20-byte little-endian records); returns
+ * the number of entries, or -1 when len is not a whole number of them or
+ * they do not fit. */
+int e820_parse(const uint8_t *buf, unsigned len, struct mem_region *out,
+               unsigned cap);
+
+#endif

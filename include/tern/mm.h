@@ -1,0 +1,25 @@
+/* The kernel's memory: usable RAM from the boot memory map, and pages. */
+#ifndef TERN_MM_H
+#define TERN_MM_H
+
+#include <stdint.h>
+#include <tern/boot_info.h>
+#include <tern/page_alloc.h>
+
+/* Sanitise bi's map, keep bi's reserved ranges out, start the page
+ * allocator.  A map that cannot be used is fatal, with its own status. */
+void mm_init(const struct boot_info *bi);
+
+/* The sanitised usable RAM (what the allocator started with). */
+const struct mem_range *mm_usable(unsigned *n);
+
+/* Pages from the lowest free RAM; 0 when none is left. */
+uint64_t page_alloc(uint64_t npages);
+/* The same, from RAM that ends at or below limit. */
+uint64_t page_alloc_low(uint64_t npages, uint64_t limit);
+const struct page_allocator *mm_pages(void);
+
+/* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */
+void paging_map_ram(const struct mem_range *ram, unsigned n);
+
+#endif

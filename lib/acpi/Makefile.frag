@@ -1,0 +1,1 @@
+obj-y += lib/acpi/tables.c lib/acpi/poweroff.c

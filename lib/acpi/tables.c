@@ -1,0 +1,251 @@
+/*
+ * ACPI table walking for power-off.  Pure logic over a phys_window.
+ * Offsets are the ACPI specification's (FADT: 6.2, table 5-33).
+ */
+#include <string.h>
+#include <tern/acpi.h>
+#include <tern/format.h>
+#include <tern/log.h>
+
+#define HDR_LEN 36
+#define MAX_TABLE_LEN (1u << 20)
+#define FADT_DSDT 40
+#define FADT_PM1A_CNT 64
+#define FADT_PM1B_CNT 68
+#define FADT_FLAGS 112
+#define FADT_X_DSDT 140
+#define FADT_SLEEP_CONTROL 244
+#define FADT_HW_REDUCED (1u << 20)
+#define AML_NAME_OP 0x08
+#define AML_PACKAGE_OP 0x12
+
+struct ctx {
+    const struct phys_window *w;
+    char *why;
+    unsigned whylen;
+};
+
+static int fail(struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(struct ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    tern_vsnprintf(c->why, c->whylen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static uint64_t read_le(struct ctx *c, uint64_t at, unsigned n, bool *ok)
+{
+    uint8_t b[8];
+    uint64_t v = 0;
+
+    if (!phys_read(c->w, at, b, n)) {
+        *ok = false;
+        return 0;
+    }
+    for (int i = (int)n - 1; i >= 0; i--)
+        v = (v << 8) | b[i];
+    return v;
+}
+
+static bool checksum_ok(struct ctx *c, uint64_t at, uint32_t len)
+{
+    uint8_t sum = 0, b;
+
+    for (uint32_t i = 0; i < len; i++) {
+        if (!phys_read_u8(c->w, at + i, &b))
+            return false;
+        sum = (uint8_t)(sum + b);
+    }
+    return sum == 0;
+}
+
+/* Length of the valid table with this signature at addr, or 0. */
+static uint32_t table_len(struct ctx *c, uint64_t addr, const char *sig)
+{
+    char got[4];
+    bool ok = true;
+    uint32_t len;
+
+    if (addr == 0 || !phys_read(c->w, addr, got, 4) || memcmp(got, sig, 4))
+        return 0;
+    len = (uint32_t)read_le(c, addr + 4, 4, &ok);
+    if (!ok || len < HDR_LEN || len > MAX_TABLE_LEN ||
+        !checksum_ok(c, addr, len))
+        return 0;
+    return len;
+}
+
+static bool rsdp_ok(struct ctx *c, uint64_t at)
+{
+    char sig[8];
+
+    return phys_read(c->w, at, sig, 8) && !memcmp(sig, "RSD PTR ", 8) &&
+           checksum_ok(c, at, 20);
+}
+
+/* The ACPI spec's search: the first KiB of the EBDA, then 0xe0000-0xfffff,
+ * on 16-byte boundaries. */
+static uint64_t find_rsdp(struct ctx *c)
+{
+    bool ok = true;
+    uint64_t ebda = read_le(c, 0x40e, 2, &ok) << 4;
+
+    if (ok && ebda >= 0x80000 && ebda < 0xa0000)
+        for (uint64_t a = ebda; a < ebda + 1024; a += 16)
+            if (rsdp_ok(c, a))
+                return a;
+    for (uint64_t a = 0xe0000; a < 0x100000; a += 16)
+        if (rsdp_ok(c, a))
+            return a;
+    return 0;
+}
+
+/* Walk an RSDT (4-byte entries) or XSDT (8-byte) for a valid FACP. */
+static uint64_t find_fadt(struct ctx *c, uint64_t sdt, uint32_t len,
+                          unsigned entry_size)
+{
+    for (uint64_t at = sdt + HDR_LEN; at + entry_size <= sdt + len;
+         at += entry_size) {
+        bool ok = true;
+        uint64_t t = read_le(c, at, entry_size, &ok);
+
+        if (ok && table_len(c, t, "FACP"))
+            return t;
+    }
+    return 0;
+}
+
+static uint64_t fadt_from_rsdp(struct ctx *c, uint64_t rsdp,
+                               struct acpi_poweroff *out)
+{
+    bool ok = true;
+    uint8_t rev = (uint8_t)read_le(c, rsdp + 15, 1, &ok);
+    uint64_t rsdt = read_le(c, rsdp + 16, 4, &ok);
+    uint64_t xsdt = 0, fadt = 0;
+    uint32_t len;
+
+    if (rev >= 2 && checksum_ok(c, rsdp, 36))
+        xsdt = read_le(c, rsdp + 24, 8, &ok);
+    if (xsdt && (len = table_len(c, xsdt, "XSDT")) != 0)
+        fadt = find_fadt(c, xsdt, len, 8);
+    if (fadt) {
+        out->used_xsdt = true;
+        return fadt;
+    }
+    if (xsdt)
+        pr_info("acpi: XSDT at 0x%llx unusable, trying the RSDT",
+                (unsigned long long)xsdt);
+    if ((len = table_len(c, rsdt, "RSDT")) != 0)
+        fadt = find_fadt(c, rsdt, len, 4);
+    return fadt;
+}
+
+/* Decode one AML integer element of a package: Zero, One, BytePrefix,
+ * WordPrefix (low byte). */
+static int aml_small_int(struct ctx *c, uint64_t *at, uint8_t *v)
+{
+    uint8_t op, b;
+
+    if (!phys_read_u8(c->w, (*at)++, &op))
+        return -1;
+    if (op == 0x00 || op == 0x01) {
+        *v = op;
+        return 0;
+    }
+    if ((op == 0x0a || op == 0x0b) && phys_read_u8(c->w, (*at)++, &b)) {
+        *at += op == 0x0b;
+        *v = b;
+        return 0;
+    }
+    return -1;
+}
+
+/* Name(_S5, Package() { a, b, ... }) somewhere in the DSDT's AML. */
+static int find_s5(struct ctx *c, uint64_t dsdt, uint32_t len,
+                   struct acpi_poweroff *out)
+{
+    for (uint64_t at = dsdt + HDR_LEN + 1; at + 8 <= dsdt + len; at++) {
+        char name[4];
+        uint8_t before = 0, op, lead;
+        uint64_t p;
+
+        if (!phys_read(c->w, at, name, 4) || memcmp(name, "_S5_", 4))
+            continue;
+        phys_read_u8(c->w, at - 1, &before);
+        if (before == '\\')
+            phys_read_u8(c->w, at - 2, &before);
+        if (before != AML_NAME_OP || !phys_read_u8(c->w, at + 4, &op) ||
+            op != AML_PACKAGE_OP || !phys_read_u8(c->w, at + 5, &lead))
+            continue;
+        p = at + 6 + (lead >> 6) + 1; /* PkgLength bytes, NumElements */
+        if (aml_small_int(c, &p, &out->slp_typ_a) ||
+            aml_small_int(c, &p, &out->slp_typ_b))
+            return fail(c, "DSDT \\_S5 package is malformed");
+        return 0;
+    }
+    return fail(c, "DSDT has no \\_S5 object");
+}
+
+static int read_fadt(struct ctx *c, uint64_t fadt, struct acpi_poweroff *out)
+{
+    uint32_t len = table_len(c, fadt, "FACP");
+    bool ok = true;
+    uint64_t dsdt = read_le(c, fadt + FADT_DSDT, 4, &ok);
+    uint32_t dlen;
+
+    if (len >= FADT_X_DSDT + 8) {
+        uint64_t x = read_le(c, fadt + FADT_X_DSDT, 8, &ok);
+
+        if (x)
+            dsdt = x;
+    }
+    out->pm1a_cnt = (uint16_t)read_le(c, fadt + FADT_PM1A_CNT, 4, &ok);
+    out->pm1b_cnt = (uint16_t)read_le(c, fadt + FADT_PM1B_CNT, 4, &ok);
+    if (len >= FADT_FLAGS + 4 &&
+        (read_le(c, fadt + FADT_FLAGS, 4, &ok) & FADT_HW_REDUCED) &&
+        len >= FADT_SLEEP_CONTROL + 12) {
+        out->hw_reduced = true;
+        out->sleep_space = (uint8_t)read_le(c, fadt + FADT_SLEEP_CONTROL, 1,
+                                            &ok);
+        out->sleep_addr = read_le(c, fadt + FADT_SLEEP_CONTROL + 4, 8, &ok);
+    }
+    if (!ok)
+        return fail(c, "FADT at 0x%llx unreadable", (unsigned long long)fadt);
+    if (out->hw_reduced ? (out->sleep_addr == 0 ||
+                           out->sleep_space > ACPI_SPACE_IO)
+                        : out->pm1a_cnt == 0)
+        return fail(c, "FADT names no usable sleep register");
+    if ((dlen = table_len(c, dsdt, "DSDT")) == 0)
+        return fail(c, "DSDT at 0x%llx missing or bad checksum",
+                    (unsigned long long)dsdt);
+    return find_s5(c, dsdt, dlen, out);
+}
+
+int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
+                       struct acpi_poweroff *out, char *why, unsigned whylen)
+{
+    struct ctx c = {w, why, whylen};
+    uint64_t fadt;
+
+    memset(out, 0, sizeof(*out));
+    out->rsdp = rsdp_hint;
+    if (rsdp_hint && !rsdp_ok(&c, rsdp_hint)) {
+        pr_warn("acpi: rsdp_paddr 0x%llx holds no valid RSDP, searching",
+                (unsigned long long)rsdp_hint);
+        out->rsdp = 0;
+    }
+    if (!out->rsdp)
+        out->rsdp = find_rsdp(&c);
+    if (!out->rsdp)
+        return fail(&c, "no ACPI RSDP");
+    fadt = fadt_from_rsdp(&c, out->rsdp, out);
+    if (!fadt)
+        return fail(&c, "no valid FADT under the RSDP at 0x%llx",
+                    (unsigned long long)out->rsdp);
+    return read_fadt(&c, fadt, out);
+}

@@ -1,0 +1,74 @@
+/* Line-buffered console fan-out.  A line goes to every registered sink. */
+#include <stdarg.h>
+#include <string.h>
+#include <tern/config.h>
+#include <tern/console.h>
+#include <tern/format.h>
+
+#define MAX_SINKS 4
+#define LINE_MAX 256
+
+static struct {
+    const char *name;
+    console_write_fn write;
+} sinks[MAX_SINKS];
+static unsigned nsinks;
+static char line[LINE_MAX];
+static size_t line_len;
+static char names[64];
+
+void console_register(const char *name, console_write_fn write)
+{
+    if (nsinks == MAX_SINKS)
+        return;
+    sinks[nsinks].name = name;
+    sinks[nsinks].write = write;
+    nsinks++;
+    if (names[0])
+        strncat(names, ",", sizeof(names) - strlen(names) - 1);
+    strncat(names, name, sizeof(names) - strlen(names) - 1);
+}
+
+const char *console_names(void)
+{
+    return names[0] ? names : "none";
+}
+
+void console_init(void)
+{
+#ifdef CONFIG_CONSOLE_COM1
+    uart16550_init();
+#endif
+#ifdef CONFIG_CONSOLE_DEBUGCON
+    debugcon_init();
+#endif
+}
+
+void console_flush(void)
+{
+    for (unsigned i = 0; i < nsinks; i++)
+        sinks[i].write(line, line_len);
+    line_len = 0;
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        line[line_len++] = s[i];
+        if (s[i] == '\n' || line_len == LINE_MAX)
+            console_flush();
+    }
+}
+
+int tern_printf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = tern_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_write(buf, strlen(buf));
+    return n;
+}

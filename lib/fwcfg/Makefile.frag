@@ -1,0 +1,1 @@
+obj-y += lib/fwcfg/fwcfg.c

@@ -1,0 +1,69 @@
+/* Kernel side of memory: one sanitised map, one page allocator. */
+#include <string.h>
+#include <tern/exit.h>
+#include <tern/log.h>
+#include <tern/mm.h>
+
+#define USABLE_MAX (2 * BOOT_MAX_MEMMAP)
+
+static struct mem_range usable[USABLE_MAX];
+static unsigned nusable;
+static struct page_allocator pages;
+
+static void report_repairs(const struct memmap_report *rep)
+{
+    if (rep->empty)
+        pr_info("memmap: %u zero-size entries skipped", rep->empty);
+    if (rep->unsorted || rep->overlaps)
+        pr_warn("memmap: %u unsorted and %u overlapping entries repaired",
+                rep->unsorted, rep->overlaps);
+}
+
+void mm_init(const struct boot_info *bi)
+{
+    struct memmap_report rep;
+    unsigned bad = 0;
+    enum memmap_status st;
+
+    if (!memmap_covers(bi->memmap, bi->memmap_count, MEM_TYPE_RAM,
+                       bi->image_start, bi->image_end))
+        tern_fatal(TERN_EXIT_NO_RAM,
+                   "memmap: kernel image 0x%llx-0x%llx is not in RAM",
+                   (unsigned long long)bi->image_start,
+                   (unsigned long long)bi->image_end);
+    st = memmap_sanitise(bi->memmap, bi->memmap_count, bi->reserved,
+                         bi->reserved_count, usable, USABLE_MAX, &nusable,
+                         &rep, &bad);
+    if (st == MEMMAP_WRAPS)
+        tern_fatal(TERN_EXIT_BAD_MEMMAP, "memmap: entry %u wraps past 2^64",
+                   bad);
+    if (st == MEMMAP_TOO_MANY)
+        tern_fatal(TERN_EXIT_BAD_MEMMAP,
+                   "memmap: more than %u usable ranges", USABLE_MAX);
+    if (st == MEMMAP_NO_RAM)
+        tern_fatal(TERN_EXIT_NO_RAM, "memmap: no usable RAM in %u entries",
+                   bi->memmap_count);
+    report_repairs(&rep);
+    page_alloc_init(&pages, usable, nusable);
+}
+
+const struct mem_range *mm_usable(unsigned *n)
+{
+    *n = nusable;
+    return usable;
+}
+
+uint64_t page_alloc(uint64_t npages)
+{
+    return page_alloc_below(&pages, npages, UINT64_MAX);
+}
+
+uint64_t page_alloc_low(uint64_t npages, uint64_t limit)
+{
+    return page_alloc_below(&pages, npages, limit);
+}
+
+const struct page_allocator *mm_pages(void)
+{
+    return &pages;
+}

@@ -1,0 +1,86 @@
+/* First-fit page-frame allocator on a sorted table of free ranges. */
+#include <tern/page_alloc.h>
+
+void page_alloc_init(struct page_allocator *pa, const struct mem_range *ram,
+                     unsigned n)
+{
+    pa->nfree = 0;
+    pa->total_pages = pa->free_pages = pa->leaked_pages = 0;
+    for (unsigned i = 0; i < n && pa->nfree < PAGE_ALLOC_MAX_RANGES; i++) {
+        struct mem_range r = ram[i];
+
+        if (r.start == 0)
+            r.start = PAGE_SIZE; /* keep 0 meaning "no page" */
+        if (r.start >= r.end)
+            continue;
+        pa->free[pa->nfree++] = r;
+        pa->total_pages += (r.end - r.start) / PAGE_SIZE;
+    }
+    pa->free_pages = pa->total_pages;
+}
+
+static void drop_range(struct page_allocator *pa, unsigned i)
+{
+    for (unsigned j = i + 1; j < pa->nfree; j++)
+        pa->free[j - 1] = pa->free[j];
+    pa->nfree--;
+}
+
+uint64_t page_alloc_below(struct page_allocator *pa, uint64_t npages,
+                          uint64_t limit)
+{
+    uint64_t bytes = npages * PAGE_SIZE;
+
+    if (npages == 0 || bytes / PAGE_SIZE != npages)
+        return 0;
+    for (unsigned i = 0; i < pa->nfree; i++) {
+        struct mem_range *r = &pa->free[i];
+        uint64_t at = r->start;
+
+        if (r->end - r->start < bytes || at + bytes > limit)
+            continue;
+        r->start += bytes;
+        if (r->start == r->end)
+            drop_range(pa, i);
+        pa->free_pages -= npages;
+        return at;
+    }
+    return 0;
+}
+
+int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages)
+{
+    uint64_t end = paddr + npages * PAGE_SIZE;
+    unsigned i = 0;
+
+    if (paddr == 0 || paddr % PAGE_SIZE || npages == 0 || end <= paddr ||
+        (end - paddr) / PAGE_SIZE != npages)
+        return -1;
+    while (i < pa->nfree && pa->free[i].end <= paddr)
+        i++;
+    if (i < pa->nfree && pa->free[i].start < end)
+        return -1; /* part of it is free already */
+    pa->free_pages += npages;
+    if (i > 0 && pa->free[i - 1].end == paddr) {
+        pa->free[i - 1].end = end;
+        if (i < pa->nfree && pa->free[i].start == end) {
+            pa->free[i - 1].end = pa->free[i].end;
+            drop_range(pa, i);
+        }
+        return 0;
+    }
+    if (i < pa->nfree && pa->free[i].start == end) {
+        pa->free[i].start = paddr;
+        return 0;
+    }
+    if (pa->nfree == PAGE_ALLOC_MAX_RANGES) {
+        pa->free_pages -= npages;
+        pa->leaked_pages += npages;
+        return 0;
+    }
+    for (unsigned j = pa->nfree; j > i; j--)
+        pa->free[j] = pa->free[j - 1];
+    pa->free[i] = (struct mem_range){paddr, end};
+    pa->nfree++;
+    return 0;
+}

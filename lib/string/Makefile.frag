@@ -1,0 +1,1 @@
+obj-y += lib/string/string.c

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Tern's Kconfig driver (kconfiglib, from python3-kconfiglib).
+
+  kconfig.py sync      DEFCONFIG DOTCONFIG HEADER   .config from defconfig if
+                                                    missing, then header
+  kconfig.py defconfig DEFCONFIG DOTCONFIG HEADER   .config from defconfig
+  kconfig.py menuconfig DOTCONFIG HEADER            interactive, then header
+
+Any kconfiglib warning (a bad value, an out-of-range number, an unknown
+symbol) is an error: a configuration is either what was asked or nothing.
+The app name comes from the environment variable TERN_APP.
+"""
+import os
+import sys
+
+try:
+    import kconfiglib
+except ImportError:
+    sys.exit("kconfig: python3-kconfiglib is missing: run scripts/setup "
+             "(or apt-get install python3-kconfiglib)")
+
+
+def load(path):
+    kconf = kconfiglib.Kconfig("Kconfig", warn_to_stderr=False)
+    kconf.warn_assign_undef = True
+    kconf.warn_assign_override = True
+    if path:
+        kconf.load_config(path)
+    problems = [w for w in kconf.warnings
+                if "set more than once" not in w or "override" in w]
+    if problems:
+        for w in problems:
+            print(f"kconfig: error: {w.strip()}", file=sys.stderr)
+        sys.exit(f"kconfig: {path}: fix the values above "
+                 "(see 'make menuconfig' for each option's range)")
+    return kconf
+
+
+def write(kconf, dotconfig, header):
+    os.makedirs(os.path.dirname(dotconfig) or ".", exist_ok=True)
+    os.makedirs(os.path.dirname(header) or ".", exist_ok=True)
+    kconf.write_config(dotconfig, header="# Tern configuration\n")
+    kconf.write_autoconf(header)
+
+
+def main(argv):
+    if len(argv) == 4 and argv[0] in ("sync", "defconfig"):
+        defconfig, dotconfig, header = argv[1:]
+        source = dotconfig
+        if argv[0] == "defconfig" or not os.path.exists(dotconfig):
+            source = defconfig
+        write(load(source), dotconfig, header)
+    elif len(argv) == 3 and argv[0] == "menuconfig":
+        dotconfig, header = argv[1:]
+        os.environ["KCONFIG_CONFIG"] = dotconfig
+        import menuconfig
+        kconf = load(dotconfig if os.path.exists(dotconfig) else None)
+        menuconfig.menuconfig(kconf)
+        write(load(dotconfig), dotconfig, header)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
