@@ -127,9 +127,10 @@ $(FUZZ_BIN): tests/fuzz/fuzz_start_info.c tests/unit/host_log.c $(UNIT_SRCS) | $
 unit: $(UNIT_BIN)
 	@$(UNIT_BIN)
 
+FUZZ_CORPUS := $(BUILD)/fuzz-corpus
 fuzz: $(FUZZ_BIN)
-	@mkdir -p $(BUILD)/fuzz-corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus
+	@$(PYTHON) tests/fuzz/make_seeds.py $(FUZZ_CORPUS)
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_CORPUS)
 
 images:
 	@for a in $(APPS); do $(MAKE) --no-print-directory APP=$$a all || exit 1; done

@@ -65,15 +65,25 @@ static void put_num(struct out *o, uint64_t v, int neg, unsigned base,
         pad(o, sp->width - len, ' ');
 }
 
-/* Fetch an integer argument of the size the length modifier names. */
-static uint64_t get_arg(va_list *ap, int longs, int is_signed, int *neg)
+/* Fetch an integer argument of the size the length modifier names:
+ * longs counts l/ll/z (all 64-bit here), shorts counts h. */
+static uint64_t get_arg(va_list *ap, int longs, int shorts, int is_signed,
+                        int *neg)
 {
     int64_t s;
 
     *neg = 0;
-    if (!is_signed)
-        return longs >= 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned);
-    s = longs >= 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+    if (!is_signed) {
+        if (longs)
+            return va_arg(*ap, unsigned long);
+        if (shorts)
+            return shorts == 1 ? (uint16_t)va_arg(*ap, unsigned)
+                               : (uint8_t)va_arg(*ap, unsigned);
+        return va_arg(*ap, unsigned);
+    }
+    s = longs ? va_arg(*ap, long) : va_arg(*ap, int);
+    if (!longs && shorts)
+        s = shorts == 1 ? (int16_t)s : (int8_t)s;
     if (s < 0) {
         *neg = 1;
         return (uint64_t)0 - (uint64_t)s;
@@ -118,7 +128,7 @@ int tern_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
     va_copy(ap, ap_in);
     for (const char *f = fmt; *f; f++) {
         struct spec sp;
-        int longs = 0, neg;
+        int longs = 0, shorts = 0, neg;
         uint64_t v;
 
         if (*f != '%') {
@@ -126,8 +136,10 @@ int tern_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
             continue;
         }
         f = parse_spec(f + 1, &sp, &ap);
-        for (; *f == 'l' || *f == 'z' || *f == 'h'; f++)
-            longs += *f != 'h'; /* l, ll and z are all 64-bit here */
+        for (; *f == 'l' || *f == 'z' || *f == 'h'; f++) {
+            longs += *f != 'h';
+            shorts += *f == 'h';
+        }
         switch (*f) {
         case 'c':
             put(&o, (char)va_arg(ap, int));
@@ -137,13 +149,13 @@ int tern_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
             break;
         case 'd':
         case 'i':
-            v = get_arg(&ap, longs, 1, &neg);
+            v = get_arg(&ap, longs, shorts, 1, &neg);
             put_num(&o, v, neg, 10, 0, &sp);
             break;
         case 'u':
         case 'x':
         case 'X':
-            v = get_arg(&ap, longs, 0, &neg);
+            v = get_arg(&ap, longs, shorts, 0, &neg);
             put_num(&o, v, 0, *f == 'u' ? 10 : 16, *f == 'X', &sp);
             break;
         case 'p':

@@ -1,0 +1,136 @@
+/* ACPI power-off discovery over crafted tables, including the broken
+ * XSDT Xen 4.17 hands a PVH dom0 on SeaBIOS machines. */
+#include <string.h>
+#include <tern/acpi.h>
+#include "fake_machine.h"
+#include "test.h"
+
+#define RSDP 0xe0010
+#define RSDT 0x10000
+#define XSDT 0x10800
+#define FADT 0x11000
+#define DSDT 0x12000
+
+static struct acpi_poweroff po;
+static char why[96];
+
+static void put32(uint64_t a, uint32_t v) { memcpy(at(a), &v, 4); }
+static void put64(uint64_t a, uint64_t v) { memcpy(at(a), &v, 8); }
+
+static void fix_checksum(uint64_t a, uint32_t len, uint64_t sum_at)
+{
+    uint8_t sum = 0;
+
+    *(uint8_t *)at(sum_at) = 0;
+    for (uint32_t i = 0; i < len; i++)
+        sum = (uint8_t)(sum + *(uint8_t *)at(a + i));
+    *(uint8_t *)at(sum_at) = (uint8_t)-sum;
+}
+
+static void table(uint64_t a, const char *sig, uint32_t len)
+{
+    memcpy(at(a), sig, 4);
+    put32(a + 4, len);
+    fix_checksum(a, len, a + 9);
+}
+
+static const uint8_t s5_aml[] = {0x10, 0x08, 0x5c, 0x5f, 0x53, 0x42, /* junk */
+                                 0x08, 0x5f, 0x53, 0x35, 0x5f, 0x12, 0x06,
+                                 0x02, 0x0a, 0x05, 0x01};
+
+/* A classic PC: RSDP rev 2 with RSDT and XSDT, FADT with PM1a 0x604. */
+static void build_tables(int hw_reduced)
+{
+    memset(fake_mem, 0, sizeof(fake_mem));
+    fake_window.host_base = (uintptr_t)fake_mem;
+    memcpy(at(DSDT + 36), s5_aml, sizeof(s5_aml));
+    table(DSDT, "DSDT", 36 + sizeof(s5_aml));
+    put32(FADT + 40, DSDT);
+    put32(FADT + 64, 0x604);
+    if (hw_reduced) {
+        put32(FADT + 112, 1u << 20);
+        *(uint8_t *)at(FADT + 244) = 0; /* memory space */
+        put64(FADT + 248, 0xfea00200);
+    }
+    table(FADT, "FACP", 276);
+    put32(RSDT + 36, FADT);
+    table(RSDT, "RSDT", 40);
+    put64(XSDT + 36, FADT);
+    table(XSDT, "XSDT", 44);
+    memcpy(at(RSDP), "RSD PTR ", 8);
+    *(uint8_t *)at(RSDP + 15) = 2;
+    put32(RSDP + 16, RSDT);
+    put32(RSDP + 20, 36);
+    put64(RSDP + 24, XSDT);
+    fix_checksum(RSDP, 20, RSDP + 8);
+    fix_checksum(RSDP, 36, RSDP + 32);
+}
+
+TEST(acpi_classic_pm1_and_s5_are_found)
+{
+    build_tables(0);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
+    CHECK(po.rsdp == RSDP && po.used_xsdt && !po.hw_reduced);
+    CHECK(po.pm1a_cnt == 0x604 && po.slp_typ_a == 5 && po.slp_typ_b == 1);
+}
+
+TEST(acpi_rsdp_is_searched_when_not_given_or_bad)
+{
+    build_tables(0);
+    CHECK(acpi_find_poweroff(&fake_window, 0, &po, why, sizeof(why)) == 0);
+    CHECK(po.rsdp == RSDP);
+    CHECK(acpi_find_poweroff(&fake_window, 0x9000, &po, why, sizeof(why)) == 0);
+    CHECK(po.rsdp == RSDP && log_contains("holds no valid RSDP"));
+}
+
+TEST(acpi_garbage_xsdt_falls_back_to_rsdt)
+{
+    build_tables(0);
+    *(uint8_t *)at(XSDT + 20) ^= 0xff; /* checksum now wrong */
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
+    CHECK(!po.used_xsdt && po.pm1a_cnt == 0x604);
+    CHECK(log_contains("unusable, trying the RSDT"));
+}
+
+TEST(acpi_hardware_reduced_uses_the_sleep_control_register)
+{
+    build_tables(1);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
+    CHECK(po.hw_reduced && po.sleep_space == ACPI_SPACE_MEMORY);
+    CHECK(po.sleep_addr == 0xfea00200 && po.slp_typ_a == 5);
+}
+
+TEST(acpi_missing_pieces_are_clear_errors)
+{
+    build_tables(0);
+    memset(at(RSDP), 0, 36);
+    CHECK(acpi_find_poweroff(&fake_window, 0, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "no ACPI RSDP"));
+
+    build_tables(0);
+    memcpy(at(DSDT + 36 + 7), "_XX_", 4);
+    table(DSDT, "DSDT", 36 + sizeof(s5_aml));
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "no \\_S5"));
+
+    build_tables(0);
+    *(uint8_t *)at(DSDT + 40) ^= 1; /* DSDT checksum broken */
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "DSDT at 0x12000"));
+
+    build_tables(0);
+    put32(RSDT + 4, 0xffffffff); /* absurd length: RSDT rejected */
+    *(uint8_t *)at(XSDT) = 'Y';
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "no valid FADT"));
+}
+
+TEST(acpi_pointers_out_of_the_window_do_not_crash)
+{
+    build_tables(0);
+    put32(RSDT + 36, 0xfffffff0);
+    put64(XSDT + 36, 0xfffffffffffffff0ull);
+    table(RSDT, "RSDT", 40);
+    table(XSDT, "XSDT", 44);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+}

@@ -1,0 +1,97 @@
+/* Page allocator: first fit, limits, frees that merge, double frees, and a
+ * random stress run checked against a bitmap model. */
+#include <stdlib.h>
+#include <string.h>
+#include <tern/page_alloc.h>
+#include "test.h"
+
+static struct page_allocator pa;
+
+TEST(page_alloc_hands_out_lowest_pages_first_and_never_page_0)
+{
+    struct mem_range ram[] = {{0, 0x3000}, {0x100000, 0x200000}};
+
+    page_alloc_init(&pa, ram, 2);
+    CHECK(pa.total_pages == 2 + 256);
+    CHECK(page_alloc_below(&pa, 1, UINT64_MAX) == 0x1000);
+    CHECK(page_alloc_below(&pa, 2, UINT64_MAX) == 0x100000);
+    CHECK(page_alloc_below(&pa, 1, UINT64_MAX) == 0x2000);
+    CHECK(pa.free_pages == 258 - 4);
+}
+
+TEST(page_alloc_respects_the_limit_and_runs_out_cleanly)
+{
+    struct mem_range ram[] = {{0x100000, 0x102000}, {0x200000, 0x300000}};
+
+    page_alloc_init(&pa, ram, 2);
+    CHECK(page_alloc_below(&pa, 3, 0x200000) == 0);
+    CHECK(page_alloc_below(&pa, 3, UINT64_MAX) == 0x200000);
+    CHECK(page_alloc_below(&pa, 1000, UINT64_MAX) == 0);
+    CHECK(page_alloc_below(&pa, 0, UINT64_MAX) == 0);
+    CHECK(page_alloc_below(&pa, UINT64_MAX / 2, UINT64_MAX) == 0);
+}
+
+TEST(page_free_merges_and_rejects_double_or_bad_frees)
+{
+    struct mem_range ram[] = {{0x100000, 0x104000}};
+    uint64_t a, b, c;
+
+    page_alloc_init(&pa, ram, 1);
+    a = page_alloc_below(&pa, 1, UINT64_MAX);
+    b = page_alloc_below(&pa, 1, UINT64_MAX);
+    c = page_alloc_below(&pa, 2, UINT64_MAX);
+    CHECK(pa.nfree == 0 && pa.free_pages == 0);
+    CHECK(page_free(&pa, b, 1) == 0);
+    CHECK(page_free(&pa, b, 1) == -1);      /* double free */
+    CHECK(page_free(&pa, a + 1, 1) == -1);  /* misaligned */
+    CHECK(page_free(&pa, 0, 1) == -1);
+    CHECK(page_free(&pa, a, 2) == -1);      /* overlaps the free page b */
+    CHECK(page_free(&pa, a, 1) == 0);
+    CHECK(page_free(&pa, c, 2) == 0);
+    CHECK(pa.nfree == 1 && pa.free[0].start == 0x100000 &&
+          pa.free[0].end == 0x104000 && pa.free_pages == 4);
+    CHECK(page_free(&pa, UINT64_MAX & ~0xfffull, 2) == -1); /* wraps */
+}
+
+TEST(page_alloc_random_stress_matches_a_model)
+{
+    enum { PAGES = 512 };
+    struct mem_range ram[] = {{0x100000, 0x100000 + PAGES * 4096}};
+    static uint8_t used[PAGES];
+    uint64_t held[256][2];
+    int nheld = 0;
+
+    srand(11);
+    memset(used, 0, sizeof(used));
+    page_alloc_init(&pa, ram, 1);
+    for (int step = 0; step < 20000; step++) {
+        if (nheld < 256 && rand() % 2) {
+            uint64_t np = 1 + rand() % 8, a = page_alloc_below(&pa, np, UINT64_MAX);
+
+            if (!a)
+                continue;
+            for (uint64_t i = 0; i < np; i++) {
+                unsigned idx = (unsigned)((a - 0x100000) / 4096 + i);
+                CHECK(idx < PAGES && !used[idx]);
+                used[idx] = 1;
+            }
+            held[nheld][0] = a;
+            held[nheld++][1] = np;
+        } else if (nheld) {
+            int k = rand() % nheld;
+
+            CHECK(page_free(&pa, held[k][0], held[k][1]) == 0);
+            for (uint64_t i = 0; i < held[k][1]; i++)
+                used[(held[k][0] - 0x100000) / 4096 + i] = 0;
+            held[k][0] = held[--nheld][0];
+            held[k][1] = held[nheld][1];
+        }
+    }
+    {
+        uint64_t in_use = 0;
+
+        for (int i = 0; i < PAGES; i++)
+            in_use += used[i];
+        CHECK(pa.free_pages + in_use == PAGES);
+    }
+}

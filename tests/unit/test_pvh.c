@@ -1,0 +1,279 @@
+/* start_info parser: the well-formed case and every bad-input case the
+ * trust boundary names, each with its line and its exit status. */
+#include <string.h>
+#include <tern/exit.h>
+#include <tern/pvh.h>
+#include "fake_machine.h"
+#include "test.h"
+
+static struct boot_info bi;
+static struct pvh_error err;
+
+/* Both phases, as pvh_start_c runs them. */
+static int parse(void)
+{
+    bi.image_start = IMAGE_START;
+    bi.image_end = IMAGE_END;
+    if (pvh_read_header(&fake_window, SI_ADDR, &bi, &err))
+        return -1;
+    return pvh_copy_payload(&fake_window, &bi, &err);
+}
+
+static int fails_with(int status, const char *words)
+{
+    return parse() == -1 && err.status == status && strstr(err.msg, words);
+}
+
+TEST(pvh_well_formed_start_info_is_copied)
+{
+    fake_start_info("tern.loglevel=debug -- a b");
+    fake_add_module(0x200000, 1000, "first.bin");
+    fake_add_module(0x300000, 5, NULL);
+    fake_si()->rsdp_paddr = 0xf5000;
+    CHECK(parse() == 0);
+    CHECK(bi.version == 1 && bi.nr_modules == 2);
+    CHECK(strcmp(bi.cmdline, "tern.loglevel=debug -- a b") == 0);
+    CHECK(bi.memmap_count == 3 && !strcmp(bi.memmap_source, "start_info"));
+    CHECK(bi.memmap[2].addr == 0x100000 && bi.memmap[2].size == 0x280000);
+    CHECK(bi.modules[0].present && bi.modules[0].paddr == 0x200000);
+    CHECK(bi.modules[0].size == 1000);
+    CHECK(!strcmp(bi.modules[0].cmdline, "first.bin"));
+    CHECK(bi.modules[1].cmdline[0] == 0);
+    CHECK(bi.rsdp_paddr == 0xf5000);
+    CHECK(bi.image_start == IMAGE_START && bi.image_end == IMAGE_END);
+}
+
+TEST(pvh_copies_survive_the_loader_data_being_overwritten)
+{
+    fake_start_info("keep me");
+    fake_add_module(0x200000, 10, "mod");
+    CHECK(parse() == 0);
+    memset(fake_mem, 0xee, 0x10000);
+    CHECK(!strcmp(bi.cmdline, "keep me"));
+    CHECK(!strcmp(bi.modules[0].cmdline, "mod"));
+    CHECK(bi.memmap[0].size == 0x9fc00);
+}
+
+TEST(pvh_reserved_ranges_cover_image_and_loader_data)
+{
+    struct mem_range r[40];
+    unsigned n;
+    int found_module = 0, found_image = 0;
+
+    fake_start_info("x");
+    fake_add_module(0x200000, 0x1234, "m");
+    CHECK(parse() == 0);
+    n = pvh_reserved_ranges(&bi, r, 40);
+    CHECK(n == 7); /* image, start_info, memmap, cmdline, modlist, mod, cmd */
+    for (unsigned i = 0; i < n; i++) {
+        found_module |= r[i].start == 0x200000 && r[i].end == 0x201234;
+        found_image |= r[i].start == IMAGE_START && r[i].end == IMAGE_END;
+    }
+    CHECK(found_module && found_image);
+}
+
+TEST(pvh_bad_magic_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_si()->magic = 0x12345678;
+    CHECK(fails_with(TERN_EXIT_BAD_START_INFO, "bad magic 0x12345678"));
+}
+
+TEST(pvh_start_info_at_zero_or_outside_memory_is_fatal)
+{
+    fake_start_info(NULL);
+    CHECK(pvh_read_header(&fake_window, 0, &bi, &err) == -1);
+    CHECK(err.status == TERN_EXIT_BAD_START_INFO);
+    CHECK(pvh_read_header(&fake_window, FAKE_MEM_SIZE - 8, &bi, &err) == -1);
+    CHECK(strstr(err.msg, "outside addressable memory"));
+    CHECK(pvh_read_header(&fake_window, UINT64_MAX - 3, &bi, &err) == -1);
+}
+
+TEST(pvh_start_info_over_the_kernel_image_is_fatal)
+{
+    fake_start_info(NULL);
+    memcpy(at(IMAGE_START + 0x100), fake_si(), sizeof(struct hvm_start_info));
+    bi.image_start = IMAGE_START;
+    bi.image_end = IMAGE_END;
+    CHECK(pvh_read_header(&fake_window, IMAGE_START + 0x100, &bi, &err) == 0);
+    CHECK(pvh_copy_payload(&fake_window, &bi, &err) == -1);
+    CHECK(strstr(err.msg, "overlaps the kernel image"));
+}
+
+TEST(pvh_newer_version_is_read_as_version_1_with_a_note)
+{
+    fake_start_info("v2");
+    fake_si()->version = 7;
+    CHECK(parse() == 0);
+    CHECK(bi.version == 7 && bi.memmap_count == 3);
+    CHECK(log_contains("version 7 is newer than 1"));
+}
+
+TEST(pvh_version_0_ignores_memmap_fields)
+{
+    fake_start_info(NULL);
+    fake_si()->version = 0;
+    bi.image_start = IMAGE_START;
+    bi.image_end = IMAGE_END;
+    CHECK(pvh_read_header(&fake_window, SI_ADDR, &bi, &err) == 0);
+    CHECK(bi.memmap_count == 0 && bi.memmap_source == NULL);
+}
+
+TEST(pvh_memmap_count_too_large_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_si()->memmap_entries = BOOT_MAX_MEMMAP + 1;
+    CHECK(fails_with(TERN_EXIT_BAD_MEMMAP, "exceeds the maximum"));
+    fake_si()->memmap_entries = 0xffffffffu;
+    CHECK(fails_with(TERN_EXIT_BAD_MEMMAP, "memmap_entries=4294967295"));
+}
+
+TEST(pvh_memmap_entry_wrapping_past_2_64_is_fatal)
+{
+    struct hvm_memmap_table_entry *map = at(MEMMAP_ADDR);
+
+    fake_start_info(NULL);
+    map[1].addr = 0xfffffffffffff000ull;
+    map[1].size = 0x2000;
+    CHECK(fails_with(TERN_EXIT_BAD_MEMMAP, "entry 1"));
+    CHECK(strstr(err.msg, "wraps past 2^64"));
+}
+
+TEST(pvh_memmap_outside_addressable_memory_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_si()->memmap_paddr = FAKE_MEM_SIZE - 24;
+    CHECK(fails_with(TERN_EXIT_BAD_MEMMAP, "entry 1 is outside"));
+}
+
+TEST(pvh_memmap_address_zero_means_absent)
+{
+    fake_start_info(NULL);
+    fake_si()->memmap_paddr = 0;
+    bi.image_start = IMAGE_START;
+    bi.image_end = IMAGE_END;
+    CHECK(pvh_read_header(&fake_window, SI_ADDR, &bi, &err) == 0);
+    CHECK(bi.memmap_count == 0);
+    CHECK(log_contains("treating the map as absent"));
+}
+
+TEST(pvh_cmdline_outside_memory_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_si()->cmdline_paddr = 0x3c0000; /* in the window, not in the map */
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "outside memory"));
+    fake_si()->cmdline_paddr = 0xffffffff00000000ull;
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "cmdline_paddr=0xffffffff00000000"));
+}
+
+TEST(pvh_cmdline_running_off_the_end_of_ram_is_fatal)
+{
+    fake_start_info(NULL);
+    memset(at(0x37fff0), 'a', 16); /* last bytes of RAM, no NUL */
+    fake_si()->cmdline_paddr = 0x37fff0;
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "outside memory"));
+}
+
+TEST(pvh_unterminated_cmdline_is_fatal)
+{
+    fake_start_info(NULL);
+    memset(at(0x200000), 'a', BOOT_CMDLINE_MAX + 10);
+    fake_si()->cmdline_paddr = 0x200000;
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "unterminated within 2048"));
+}
+
+TEST(pvh_longest_cmdline_fits)
+{
+    fake_start_info(NULL);
+    memset(at(0x200000), 'b', BOOT_CMDLINE_MAX - 1);
+    fake_si()->cmdline_paddr = 0x200000;
+    CHECK(parse() == 0);
+    CHECK(strlen(bi.cmdline) == BOOT_CMDLINE_MAX - 1);
+}
+
+TEST(pvh_module_count_too_large_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_si()->nr_modules = BOOT_MAX_MODULES + 1;
+    fake_si()->modlist_paddr = MODLIST_ADDR;
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "nr_modules=17 exceeds"));
+}
+
+TEST(pvh_modules_without_a_list_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_si()->nr_modules = 1;
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "modlist_paddr is 0"));
+}
+
+TEST(pvh_module_list_outside_memory_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_add_module(0x200000, 10, NULL);
+    fake_si()->modlist_paddr = 0x3c0000;
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "modlist entry 0"));
+}
+
+TEST(pvh_module_outside_ram_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_add_module(0x370000, 0x20000, NULL); /* runs past 0x380000 */
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "module 0 (0x370000"));
+    CHECK(strstr(err.msg, "outside memory"));
+}
+
+TEST(pvh_module_wrapping_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_add_module(0x200000, UINT64_MAX - 0x1000, NULL);
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "outside memory"));
+}
+
+TEST(pvh_module_over_the_kernel_image_is_fatal)
+{
+    fake_start_info(NULL);
+    fake_add_module(IMAGE_END - 0x10, 0x100, NULL);
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "overlaps the kernel image"));
+}
+
+TEST(pvh_module_at_address_zero_is_absent)
+{
+    fake_start_info(NULL);
+    fake_add_module(0, 100, NULL);
+    fake_add_module(0x200000, 100, NULL);
+    CHECK(parse() == 0);
+    CHECK(!bi.modules[0].present && bi.modules[1].present);
+    CHECK(log_contains("module 0 has address 0"));
+}
+
+TEST(pvh_unterminated_module_cmdline_is_fatal)
+{
+    struct hvm_modlist_entry *m = at(MODLIST_ADDR);
+
+    fake_start_info(NULL);
+    fake_add_module(0x200000, 100, NULL);
+    m[0].cmdline_paddr = 0x210000;
+    memset(at(0x210000), 'x', BOOT_MOD_CMDLINE_MAX + 1);
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "module 0 cmdline"));
+    CHECK(strstr(err.msg, "unterminated"));
+}
+
+TEST(pvh_random_garbage_never_crashes)
+{
+    unsigned seed = 12345;
+
+    for (int round = 0; round < 2000; round++) {
+        uint8_t *si = at(SI_ADDR);
+
+        fake_start_info("x");
+        for (unsigned i = 0; i < sizeof(struct hvm_start_info); i++) {
+            seed = seed * 1103515245 + 12345;
+            if ((seed >> 16) % 4 == 0)
+                si[i] = (uint8_t)(seed >> 8);
+        }
+        if (parse() == 0)
+            CHECK(memchr(bi.cmdline, 0, sizeof(bi.cmdline)) != NULL);
+        else
+            CHECK(err.status >= TERN_EXIT_BAD_START_INFO && err.msg[0]);
+    }
+}
