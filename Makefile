@@ -11,7 +11,7 @@
 APP ?= hello
 PYTHON ?= /usr/bin/python3
 QEMU ?= qemu-system-x86_64
-BUILD := build
+BUILD ?= build
 O := $(BUILD)/$(APP)
 IMAGE := $(O)/tern-$(APP).elf
 TERN_VERSION := 0.1.0
@@ -24,8 +24,9 @@ export TERN_APP := $(APP)
 ifeq ($(filter $(APP),$(APPS)),)
 $(error unknown APP '$(APP)': the apps are: $(APPS))
 endif
-ifeq ($(wildcard configs/$(APP)_defconfig),)
-$(error APP '$(APP)' has no configs/$(APP)_defconfig)
+DEFCONFIG ?= configs/$(APP)_defconfig
+ifeq ($(wildcard $(DEFCONFIG)),)
+$(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
 .PHONY: all run test unit fuzz menuconfig defconfig clean setup images
@@ -35,17 +36,17 @@ all: $(IMAGE)
 KCONFIGS := Kconfig $(wildcard lib/*/Kconfig)
 CONFIG_H := $(O)/include/tern/config.h
 
-$(O)/.config: configs/$(APP)_defconfig
+$(O)/.config: $(DEFCONFIG)
 	@$(PYTHON) scripts/kconfig.py defconfig $< $@ $(CONFIG_H)
 
 $(CONFIG_H): $(O)/.config $(KCONFIGS)
-	@$(PYTHON) scripts/kconfig.py sync configs/$(APP)_defconfig $(O)/.config $@
+	@$(PYTHON) scripts/kconfig.py sync $(DEFCONFIG) $(O)/.config $@
 
 menuconfig:
 	$(PYTHON) scripts/kconfig.py menuconfig $(O)/.config $(CONFIG_H)
 
 defconfig:
-	$(PYTHON) scripts/kconfig.py defconfig configs/$(APP)_defconfig $(O)/.config $(CONFIG_H)
+	$(PYTHON) scripts/kconfig.py defconfig $(DEFCONFIG) $(O)/.config $(CONFIG_H)
 
 -include $(O)/.config
 

@@ -78,14 +78,15 @@ void boot_main(struct boot_info *bi)
     unsigned n;
     const struct mem_range *ram;
 
+    apply_cmdline(bi);
     pr_info("Tern %s, app %s, entered through PVH", TERN_VERSION,
             CONFIG_APP_NAME);
-    apply_cmdline(bi);
     mm_init(bi);
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
     shutdown_init(&boot_low_window, bi->rsdp_paddr);
     print_start_of_day(bi);
+    paging_unmap_null_page();
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);
     tern_exit(main(args.argc, args.argv));

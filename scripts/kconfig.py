@@ -26,11 +26,12 @@ def load(path):
     kconf.warn_assign_override = True
     if path:
         kconf.load_config(path)
-    problems = [w for w in kconf.warnings
-                if "set more than once" not in w or "override" in w]
-    if problems:
-        for w in problems:
-            print(f"kconfig: error: {w.strip()}", file=sys.stderr)
+    for sym in kconf.unique_defined_syms:
+        sym.str_value  # range violations are only reported when evaluated
+    if kconf.warnings:
+        for w in kconf.warnings:
+            w = w.strip().removeprefix("warning: ")
+            print(f"kconfig: error: {w}", file=sys.stderr)
         sys.exit(f"kconfig: {path}: fix the values above "
                  "(see 'make menuconfig' for each option's range)")
     return kconf

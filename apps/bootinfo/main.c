@@ -1,8 +1,9 @@
 /*
  * bootinfo: print what the loader passed, as received, then what Tern
  * made of it.  Boot tests compare these lines with what they passed.
- * "bootinfo --touch-high" also writes and reads back a page in the
- * highest usable range, proving RAM above 4 GiB is mapped.
+ * Arguments: "--touch-high" writes and reads back a page in the highest
+ * usable range (proving RAM above 4 GiB is mapped); "--exit=N" makes N
+ * the exit status (proving the status reaches the VMM).
  */
 #include <string.h>
 #include <tern/mm.h>
@@ -83,12 +84,26 @@ static int touch_highest_page(void)
     return 0;
 }
 
+static int parse_status(const char *s)
+{
+    int v = 0;
+
+    while (*s >= '0' && *s <= '9' && v < 1000)
+        v = v * 10 + (*s++ - '0');
+    return v;
+}
+
 int main(int argc, char **argv)
 {
+    int status = 0;
+
     print_start_info(tern_boot_info());
     print_tern_view(argc, argv);
-    if (argc > 1 && strcmp(argv[1], "--touch-high") == 0 &&
-        touch_highest_page())
-        return 1;
-    return 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--touch-high") == 0 && touch_highest_page())
+            return 1;
+        if (strncmp(argv[i], "--exit=", 7) == 0)
+            status = parse_status(argv[i] + 7);
+    }
+    return status;
 }

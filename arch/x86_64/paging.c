@@ -4,6 +4,7 @@
 #include <string.h>
 #include <tern/exit.h>
 #include <tern/io.h>
+#include <tern/log.h>
 #include <tern/mm.h>
 
 #define PTE_P 0x1ull
@@ -14,6 +15,7 @@
 #define TWO_MIB (2ull << 20)
 
 extern uint64_t boot_pml4[512];
+extern uint64_t boot_pd[4 * 512];
 
 static uint64_t *next_table(uint64_t *table, unsigned index)
 {
@@ -48,4 +50,23 @@ void paging_map_ram(const struct mem_range *ram, unsigned n)
             map_2m(a);
     }
     write_cr3(read_cr3()); /* drop any stale translations */
+}
+
+/* Split the first 2 MiB into 4 KiB pages and leave page 0 out, so a NULL
+ * dereference faults.  Done just before main(): the runtime itself reads
+ * the BIOS data area (the EBDA pointer) while it searches for ACPI. */
+void paging_unmap_null_page(void)
+{
+    uint64_t *pt = (uint64_t *)(uintptr_t)page_alloc_low(1, FOUR_GIB);
+
+    if (!pt) {
+        tern_log(LOG_WARN, "paging: no page to unmap page 0; NULL stays "
+                           "readable");
+        return;
+    }
+    pt[0] = 0;
+    for (unsigned i = 1; i < 512; i++)
+        pt[i] = (uint64_t)i * PAGE_SIZE | PTE_P | PTE_W;
+    boot_pd[0] = (uintptr_t)pt | PTE_P | PTE_W;
+    write_cr3(read_cr3());
 }

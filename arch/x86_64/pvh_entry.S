@@ -140,4 +140,4 @@ boot_pd:
 boot_stack_bottom:
         .skip   BOOT_STACK_SIZE
 boot_stack_top:
-        .globl  boot_pml4
+        .globl  boot_pml4, boot_pd

@@ -21,5 +21,7 @@ const struct page_allocator *mm_pages(void);
 
 /* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */
 void paging_map_ram(const struct mem_range *ram, unsigned n);
+/* arch: make page 0 not-present so NULL dereferences fault. */
+void paging_unmap_null_page(void);
 
 #endif

@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+"""Tern's test driver (make test).
+
+Runs, in order: the host unit tests, a short fuzz run of the start_info
+parser, build-system checks, then the boot tests in parallel under QEMU
+(TCG).  Each boot test reads what the guest printed on COM1 and QEMU's exit
+status.  The last line is "N passed, N failed, N skipped".
+
+Environment: QEMU (default qemu-system-x86_64), JOBS (parallel boots,
+default: CPUs), FUZZ_SMOKE_SECONDS (default 10), ONLY (substring filter on
+test names).
+"""
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+ONLY = os.environ.get("ONLY", "")
+BOOT_TIMEOUT = 60
+# Runtime statuses (include/tern/exit.h) and QEMU's isa-debug-exit coding.
+TERN_EXIT_FAULT = 113
+
+
+def debug_exit(status):
+    return (status << 1) | 1
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+
+    def report(self, name, ok, detail="", seconds=None, skip=None):
+        took = f" ({seconds:.1f}s)" if seconds is not None else ""
+        if skip:
+            self.skipped += 1
+            print(f"SKIP {name}: {skip}", flush=True)
+        elif ok:
+            self.passed += 1
+            print(f"PASS {name}{took}", flush=True)
+        else:
+            self.failed += 1
+            print(f"FAIL {name}{took}: {detail}", flush=True)
+
+
+# ---- host unit tests and fuzzing ---------------------------------------------
+def run_unit(res):
+    binary = os.path.join(BUILD, "tests", "unit-tests")
+    if not os.path.exists(binary):
+        res.report("unit tests", False, f"{binary} not built (make test builds it)")
+        return
+    p = subprocess.run([binary], capture_output=True, text=True)
+    for line in p.stdout.splitlines():
+        m = re.match(r"(not ok|ok) \d+ - (.*)", line)
+        if m:
+            res.report("unit: " + m.group(2), m.group(1) == "ok")
+        elif line.startswith("#"):
+            print(line)
+    if p.returncode not in (0, 1):
+        res.report("unit tests binary", False,
+                   f"exit {p.returncode}: {p.stderr[-2000:]}")
+
+
+def run_fuzz(res):
+    binary = os.path.join(BUILD, "tests", "fuzz-start-info")
+    if not os.path.exists(binary):
+        res.report("fuzz start_info", False, skip="clang/libFuzzer not available")
+        return
+    corpus = os.path.join(BUILD, "fuzz-corpus")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tests/fuzz/make_seeds.py"),
+                    corpus], check=True)
+    seconds = os.environ.get("FUZZ_SMOKE_SECONDS", "10")
+    t = time.time()
+    p = subprocess.run([binary, f"-max_total_time={seconds}", corpus],
+                       capture_output=True, text=True)
+    runs = re.search(r"Done (\d+) runs", p.stderr)
+    ok = p.returncode == 0 and runs is not None
+    if runs:
+        print(f"     fuzz: {runs.group(1)} executions in {seconds}s")
+    res.report("fuzz start_info parser", ok, p.stderr[-3000:], time.time() - t)
+
+
+# ---- build-system checks -----------------------------------------------------
+def make(*args, env=None):
+    return subprocess.run(["make", "--no-print-directory", "-C", ROOT, *args],
+                          capture_output=True, text=True, env=env)
+
+
+def run_build_checks(res):
+    p = make("APP=no-such-app")
+    res.report("build: unknown APP is a clear error",
+               p.returncode != 0 and "unknown APP 'no-such-app'" in p.stderr,
+               p.stderr[-500:])
+    with tempfile.TemporaryDirectory() as tmp:
+        for bad, words in (("CONFIG_LOGLEVEL=9", "LOGLEVEL"),
+                           ("CONFIG_DEBUG_EXIT_PORT=banana", "DEBUG_EXIT_PORT"),
+                           ("CONFIG_NO_SUCH_OPTION=y", "NO_SUCH_OPTION")):
+            defconfig = os.path.join(tmp, "bad_defconfig")
+            with open(defconfig, "w") as f:
+                f.write(bad + "\n")
+            p = make("APP=hello", f"DEFCONFIG={defconfig}",
+                     f"BUILD={os.path.join(tmp, 'b')}")
+            res.report(f"build: bad Kconfig value {bad} is a clear error",
+                       p.returncode != 0 and "kconfig: error" in p.stderr
+                       and words in p.stderr, p.stderr[-500:])
+    image = os.path.join(BUILD, "hello", "tern-hello.elf")
+    env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
+    p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
+                       capture_output=True, text=True, env=env)
+    res.report("run: missing QEMU is a clear message",
+               p.returncode == 127 and "not found: run scripts/setup" in p.stderr,
+               p.stderr[-300:])
+
+
+# ---- boot tests -------------------------------------------------------------
+class Boot:
+    def __init__(self, name, app, machine="pc", mem="64M", append="",
+                 module=None, expect=(), forbid=(r"tern: fatal",),
+                 status=0, debug_exit_device=True, extra=()):
+        self.name, self.app, self.machine, self.mem = name, app, machine, mem
+        self.append, self.module = append, module
+        self.expect, self.forbid, self.status = expect, forbid, status
+        self.debug_exit_device, self.extra = debug_exit_device, extra
+
+    def run(self):
+        image = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
+        env = dict(os.environ, MACHINE=self.machine, MEM=self.mem,
+                   APPEND=self.append, MODULES=self.module or "",
+                   DEBUG_EXIT="1" if self.debug_exit_device else "0")
+        t = time.time()
+        try:
+            p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image,
+                                *self.extra], capture_output=True, env=env,
+                               timeout=BOOT_TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            out = (e.stdout or b"").decode(errors="replace")
+            return False, f"no exit within {BOOT_TIMEOUT}s; output:\n{out[-1500:]}", time.time() - t
+        out = p.stdout.decode(errors="replace").replace("\r\n", "\n")
+        problems = []
+        if p.returncode != self.status:
+            problems.append(f"QEMU exit status {p.returncode}, expected {self.status}")
+        for pattern in self.expect:
+            if not re.search(pattern, out, re.M):
+                problems.append(f"missing /{pattern}/")
+        for pattern in self.forbid:
+            if re.search(pattern, out, re.M):
+                problems.append(f"unexpected /{pattern}/")
+        detail = "; ".join(problems)
+        if problems:
+            detail += "\n--- console ---\n" + out[-2500:] + p.stderr.decode(errors="replace")[-500:]
+        return not problems, detail, time.time() - t
+
+
+def module_file(tmp, name, size, seed):
+    path = os.path.join(tmp, name)
+    data = bytes((i * 7 + seed + (i >> 8)) & 0xff for i in range(size))
+    with open(path, "wb") as f:
+        f.write(data)
+    return path, zlib.crc32(data)
+
+
+def boot_tests(tmp):
+    tests = []
+    hello = [r"^Hello from Tern$", r"^tern: exit status 0$",
+             r"^tern: usable RAM: \d+ KiB"]
+    for m in ("pc", "q35", "microvm"):
+        # Poweroff through ACPI with no isa-debug-exit device: QEMU exits 0.
+        tests.append(Boot(f"hello {m} 2M acpi-poweroff", "hello", m, "2M",
+                          expect=hello, debug_exit_device=False))
+        tests.append(Boot(f"hello {m} 5G", "hello", m, "5G", expect=hello))
+        mod, crc = module_file(tmp, f"mod-{m}.bin", 70001, len(m))
+        cmd = 'tern.exit=debugexit NAME=tern -- --touch-high "two words" --exit=42'
+        tests.append(Boot(
+            f"bootinfo {m} 5G cmdline+module+high RAM", "bootinfo", m, "5G",
+            append=cmd, module=mod, status=debug_exit(42),
+            expect=[r'^bootinfo: magic 0x336ec578 version 1 ',
+                    re.escape(f'bootinfo: cmdline "{cmd}"'),
+                    r"^bootinfo: modules 1$",
+                    rf"^bootinfo: module 0 addr 0x[0-9a-f]+ size 70001 crc32 0x{crc:08x} cmdline \"\"$",
+                    r"^bootinfo: memmap \d+ entries from start_info$",
+                    r"^bootinfo: rsdp 0x[1-9a-f][0-9a-f]*$",
+                    r"^bootinfo: usable 0x1[0-9a-f]{8}-0x1[0-9a-f]{8}$",
+                    r"^bootinfo: argc 4$", r'^bootinfo: argv\[0\] "bootinfo"$',
+                    r'^bootinfo: argv\[1\] "--touch-high"$',
+                    r'^bootinfo: argv\[2\] "two words"$',
+                    r'^bootinfo: argv\[3\] "--exit=42"$',
+                    r"^bootinfo: touched page 0x1[0-9a-f]{8} ok$",
+                    r"^tern: exit status 42$"]))
+        tests.append(Boot(
+            f"fault-test {m} null dereference", "fault-test", m,
+            append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+            expect=[r"^tern: fatal: CPU exception 14 \(#PF page fault\), error code 0x0, rip 0x[0-9a-f]+, cr2 0x0$",
+                    r"^tern: backtrace: 0x[0-9a-f]+ 0x[0-9a-f]+",
+                    rf"^tern: stopping with status {TERN_EXIT_FAULT}$"]))
+    mod, crc = module_file(tmp, "small.bin", 4096, 3)
+    tests += [
+        Boot("bootinfo pc 2M with a module", "bootinfo", "pc", "2M",
+             module=mod, append="-- x",
+             expect=[rf"^bootinfo: module 0 addr 0x[0-9a-f]+ size 4096 crc32 0x{crc:08x}",
+                     r'^bootinfo: argv\[1\] "x"$']),
+        Boot("hello q35 bad options warn and boot goes on", "hello", "q35",
+             append="tern.bogus=1 tern.loglevel=loud stray -- a",
+             expect=[r"^tern: warning: unknown option 'tern.bogus=1' ignored$",
+                     r"^tern: warning: option 'tern.loglevel=loud': bad value 'loud'",
+                     r"^tern: warning: cmdline: 'stray' ignored",
+                     r'^argv\[1\] = "a"$', r"^Hello from Tern$"]),
+        Boot("hello pc loglevel=quiet", "hello", "pc",
+             append="tern.loglevel=quiet",
+             expect=[r"^Hello from Tern$", r"^tern: exit status 0$"],
+             forbid=[r"^tern: usable", r"^tern: Tern "]),
+        Boot("hello microvm debugcon and com1", "hello", "microvm",
+             extra=("-debugcon", f"file:{tmp}/debugcon.log"),
+             expect=[r"consoles: com1,debugcon", r"^Hello from Tern$"]),
+        Boot("fault-test q35 invalid opcode", "fault-test", "q35",
+             append="-- ud", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: CPU exception 6 \(#UD invalid opcode\)"]),
+        Boot("fault-test microvm divide error", "fault-test", "microvm",
+             append="-- div0", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: CPU exception 0 \(#DE divide error\)"]),
+        Boot("template pc env and argv", "template", "pc",
+             append="WHO=tester -- x y",
+             expect=[r"^template: 2 argument\(s\), hello tester$"]),
+    ]
+    return [t for t in tests if ONLY in t.name]
+
+
+def run_boots(res):
+    if not shutil.which(QEMU):
+        print(f"boot tests: {QEMU} not found: run scripts/setup "
+              "(Debian package qemu-system-x86)")
+        res.report("boot tests", False, f"{QEMU} not found")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        tests = boot_tests(tmp)
+        jobs = int(os.environ.get("JOBS", os.cpu_count() or 2))
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            futures = {pool.submit(t.run): t for t in tests}
+            for f in concurrent.futures.as_completed(futures):
+                ok, detail, seconds = f.result()
+                res.report("boot: " + futures[f].name, ok, detail, seconds)
+        if any("debugcon" in t.name for t in tests):
+            log = open(os.path.join(tmp, "debugcon.log"), errors="replace").read()
+            res.report("boot: debugcon received the same lines",
+                       "Hello from Tern" in log, log[-500:])
+
+
+def main():
+    res = Results()
+    t = time.time()
+    if not ONLY:
+        run_unit(res)
+        run_fuzz(res)
+        run_build_checks(res)
+    run_boots(res)
+    print(f"tests took {time.time() - t:.0f}s")
+    print(f"{res.passed} passed, {res.failed} failed, {res.skipped} skipped")
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
