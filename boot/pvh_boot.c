@@ -8,18 +8,30 @@
 #include <tern/fwcfg.h>
 #include <tern/log.h>
 #include <tern/pvh.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#define LEGACY_HOLE_START 0x9f000ull /* EBDA, VGA, option and BIOS ROMs */
+#define LEGACY_HOLE_END 0x100000ull
 
 extern char _image_start[], _image_end[];
 
 static struct boot_info boot_info;
 
-/* start_info version 0 (or a v1 without a map): on QEMU the same E820 the
- * firmware saw is in fw_cfg.  Under Xen the map comes from the hypervisor
- * (XENMEM_memory_map), which the Xen support adds. */
+/* start_info version 0 (or a v1 without a map): on QEMU the E820 table
+ * QEMU gives the firmware is in fw_cfg.  It is QEMU's view, before the
+ * firmware's own carve-outs: it calls 0-0xc0000000 RAM straight through
+ * the VGA hole and the BIOS ROM, so the legacy area is added as reserved.
+ * Under Xen the map comes from the hypervisor (XENMEM_memory_map), which
+ * the Xen support adds. */
 static void find_memmap_elsewhere(struct boot_info *bi)
 {
-    int n = fwcfg_read_e820(bi->memmap, BOOT_MAX_MEMMAP);
+    int n = fwcfg_read_e820(bi->memmap, BOOT_MAX_MEMMAP - 1);
 
+    if (n > 0)
+        bi->memmap[n++] = (struct mem_region){LEGACY_HOLE_START,
+                                              LEGACY_HOLE_END -
+                                                  LEGACY_HOLE_START,
+                                              XEN_HVM_MEMMAP_TYPE_RESERVED};
     if (n <= 0)
         tern_fatal(TERN_EXIT_BAD_MEMMAP,
                    "start_info version %u gives no memory map and QEMU "

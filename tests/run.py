@@ -123,11 +123,12 @@ def run_build_checks(res):
 class Boot:
     def __init__(self, name, app, machine="pc", mem="64M", append="",
                  module=None, expect=(), forbid=(r"tern: fatal",),
-                 status=0, debug_exit_device=True, extra=()):
+                 status=0, debug_exit_device=True, extra=(), check=None):
         self.name, self.app, self.machine, self.mem = name, app, machine, mem
         self.append, self.module = append, module
         self.expect, self.forbid, self.status = expect, forbid, status
         self.debug_exit_device, self.extra = debug_exit_device, extra
+        self.check = check  # callable(console) -> problem or None
 
     def run(self):
         image = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
@@ -152,6 +153,8 @@ class Boot:
         for pattern in self.forbid:
             if re.search(pattern, out, re.M):
                 problems.append(f"unexpected /{pattern}/")
+        if self.check and self.check(out):
+            problems.append(self.check(out))
         detail = "; ".join(problems)
         if problems:
             detail += "\n--- console ---\n" + out[-2500:] + p.stderr.decode(errors="replace")[-500:]
@@ -164,6 +167,18 @@ def module_file(tmp, name, size, seed):
     with open(path, "wb") as f:
         f.write(data)
     return path, zlib.crc32(data)
+
+
+def fwcfg_agrees_above_4g(out):
+    """fw_cfg's E820 (Tern's fallback map) lists the same RAM above 4 GiB
+    as start_info's map."""
+    entry = r"addr (0x[0-9a-f]+) size (0x[0-9a-f]+) type 1\b"
+    si = set(re.findall(r"^bootinfo: memmap \d+ " + entry, out, re.M))
+    fw = set(re.findall(r"^bootinfo: fw_cfg e820 \d+ " + entry, out, re.M))
+    high = {e for e in fw if int(e[0], 16) >= 1 << 32}
+    if not high or not high <= si:
+        return f"fw_cfg RAM above 4 GiB {sorted(high)} not in start_info's {sorted(si)}"
+    return None
 
 
 def boot_tests(tmp):
@@ -192,7 +207,8 @@ def boot_tests(tmp):
                     r'^bootinfo: argv\[2\] "two words"$',
                     r'^bootinfo: argv\[3\] "--exit=42"$',
                     r"^bootinfo: touched page 0x1[0-9a-f]{8} ok$",
-                    r"^tern: exit status 42$"]))
+                    r"^tern: exit status 42$"],
+            check=fwcfg_agrees_above_4g))
         tests.append(Boot(
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),

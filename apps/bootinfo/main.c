@@ -6,6 +6,7 @@
  * the exit status (proving the status reaches the VMM).
  */
 #include <string.h>
+#include <tern/fwcfg.h>
 #include <tern/mm.h>
 #include <tern/tern.h>
 
@@ -50,6 +51,21 @@ static void print_start_info(const struct boot_info *bi)
                     i, (unsigned long long)bi->memmap[i].addr,
                     (unsigned long long)bi->memmap[i].size,
                     bi->memmap[i].type, mem_type_name(bi->memmap[i].type));
+}
+
+/* The memory map Tern falls back on when start_info has none, shown
+ * beside start_info's so tests can compare the two sources. */
+static void print_fwcfg_map(void)
+{
+    static struct mem_region map[BOOT_MAX_MEMMAP];
+    int n = fwcfg_read_e820(map, BOOT_MAX_MEMMAP);
+
+    tern_printf("bootinfo: fw_cfg e820 %d entries\n", n);
+    for (int i = 0; i < n; i++)
+        tern_printf("bootinfo: fw_cfg e820 %d addr 0x%llx size 0x%llx type "
+                    "%u\n",
+                    i, (unsigned long long)map[i].addr,
+                    (unsigned long long)map[i].size, map[i].type);
 }
 
 static void print_tern_view(int argc, char **argv)
@@ -98,6 +114,7 @@ int main(int argc, char **argv)
     int status = 0;
 
     print_start_info(tern_boot_info());
+    print_fwcfg_map();
     print_tern_view(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--touch-high") == 0 && touch_highest_page())
