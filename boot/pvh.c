@@ -121,6 +121,16 @@ int pvh_read_header(const struct phys_window *w, uint64_t start_info_paddr,
     err->status = 0;
     err->msg[0] = 0;
     bi->start_info_paddr = start_info_paddr;
+    /* Checked before the magic: the entry code has zeroed .bss, so a
+     * start_info placed inside the image would only look like bad magic. */
+    if (overlaps(start_info_paddr, sizeof(si), image_start,
+                 image_end - image_start))
+        return fail(err, TERN_EXIT_BAD_START_INFO,
+                    "start_info at 0x%llx lies inside the kernel image "
+                    "0x%llx-0x%llx",
+                    (unsigned long long)start_info_paddr,
+                    (unsigned long long)image_start,
+                    (unsigned long long)image_end);
     if (start_info_paddr == 0 || !phys_read(w, start_info_paddr, &si, len))
         return fail(err, TERN_EXIT_BAD_START_INFO,
                     "start_info: address 0x%llx (%%ebx) is outside "
@@ -247,11 +257,6 @@ int pvh_copy_payload(const struct phys_window *w, struct boot_info *bi,
     if (!in_memory(bi, bi->start_info_paddr, si_len))
         return fail(err, TERN_EXIT_BAD_START_INFO,
                     "start_info at 0x%llx is outside the memory map",
-                    (unsigned long long)bi->start_info_paddr);
-    if (overlaps(bi->start_info_paddr, si_len, bi->image_start,
-                 bi->image_end - bi->image_start))
-        return fail(err, TERN_EXIT_BAD_START_INFO,
-                    "start_info at 0x%llx overlaps the kernel image",
                     (unsigned long long)bi->start_info_paddr);
     if (copy_cmdline(w, bi, err))
         return -1;

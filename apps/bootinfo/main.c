@@ -26,6 +26,13 @@ static void print_start_info(const struct boot_info *bi)
 {
     tern_printf("bootinfo: magic 0x%08x version %u flags 0x%x\n", bi->magic,
                 bi->version, bi->flags);
+    tern_printf("bootinfo: start_info 0x%llx nr_modules %u modlist_paddr "
+                "0x%llx cmdline_paddr 0x%llx memmap_paddr 0x%llx "
+                "memmap_entries %u\n",
+                (unsigned long long)bi->start_info_paddr, bi->nr_modules,
+                (unsigned long long)bi->modlist_paddr,
+                (unsigned long long)bi->cmdline_paddr,
+                (unsigned long long)bi->memmap_paddr, bi->memmap_entries);
     tern_printf("bootinfo: cmdline \"%s\"\n", bi->cmdline);
     tern_printf("bootinfo: rsdp 0x%llx\n", (unsigned long long)bi->rsdp_paddr);
     tern_printf("bootinfo: modules %u\n", bi->nr_modules);

@@ -95,9 +95,10 @@ TEST(pvh_start_info_over_the_kernel_image_is_fatal)
     memcpy(at(IMAGE_START + 0x100), fake_si(), sizeof(struct hvm_start_info));
     bi.image_start = IMAGE_START;
     bi.image_end = IMAGE_END;
-    CHECK(pvh_read_header(&fake_window, IMAGE_START + 0x100, &bi, &err) == 0);
-    CHECK(pvh_copy_payload(&fake_window, &bi, &err) == -1);
-    CHECK(strstr(err.msg, "overlaps the kernel image"));
+    CHECK(pvh_read_header(&fake_window, IMAGE_START + 0x100, &bi, &err) == -1);
+    CHECK(err.status == TERN_EXIT_BAD_START_INFO);
+    CHECK(strstr(err.msg, "lies inside the kernel image 0x100000-0x120000"));
+    CHECK(pvh_read_header(&fake_window, IMAGE_START - 8, &bi, &err) == -1);
 }
 
 TEST(pvh_newer_version_is_read_as_version_1_with_a_note)
