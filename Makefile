@@ -2,6 +2,7 @@
 #
 #   make [APP=hello]       build build/<app>/tern-<app>.elf
 #   make run [APP=hello]   install what is missing, build, boot in QEMU
+#   make run-xen [ARGS=..] the same as a PVH dom0 of Xen inside QEMU
 #   make test              unit tests, fuzz smoke run, boot tests
 #   make fuzz              run the start_info fuzzer (FUZZ_SECONDS=60)
 #   make menuconfig        edit build/<app>/.config
@@ -29,18 +30,20 @@ ifeq ($(wildcard $(DEFCONFIG)),)
 $(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
-.PHONY: all run test unit fuzz menuconfig defconfig clean setup images
+.PHONY: all run run-xen test unit fuzz menuconfig defconfig clean setup images
 all: $(IMAGE)
 
 # ---- configuration (kconfiglib) --------------------------------------------
 KCONFIGS := Kconfig $(wildcard lib/*/Kconfig)
 CONFIG_H := $(O)/include/tern/config.h
 
-$(O)/.config: $(DEFCONFIG)
-	@$(PYTHON) scripts/kconfig.py defconfig $< $@ $(CONFIG_H)
+# .config is included below, so make refreshes it (and the header with it)
+# before reading it: new Kconfig symbols get their defaults, edits stay.
+$(O)/.config: $(DEFCONFIG) $(KCONFIGS)
+	@$(PYTHON) scripts/kconfig.py sync $(DEFCONFIG) $@ $(CONFIG_H)
 
-$(CONFIG_H): $(O)/.config $(KCONFIGS)
-	@$(PYTHON) scripts/kconfig.py sync $(DEFCONFIG) $(O)/.config $@
+$(CONFIG_H): $(O)/.config
+	@test -f $@ || $(PYTHON) scripts/kconfig.py sync $(DEFCONFIG) $< $@
 
 menuconfig:
 	$(PYTHON) scripts/kconfig.py menuconfig $(O)/.config $(CONFIG_H)
@@ -76,7 +79,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
   -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
   -fcf-protection=none -Wall -Wextra -Werror -MMD -MP \
-  -DTERN_VERSION='"$(TERN_VERSION)"'
+  -DTERN_VERSION='"$(TERN_VERSION)"' \
+  -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
   -z noexecstack --gc-sections -T arch/x86_64/linker.ld
 
@@ -104,6 +108,11 @@ setup:
 run: setup
 	@$(MAKE) --no-print-directory APP=$(APP) all
 	@scripts/run-qemu $(IMAGE) $(RUNFLAGS)
+
+# Tern as a PVH dom0 of Xen inside QEMU; ARGS is dom0's command line.
+run-xen: setup
+	@$(MAKE) --no-print-directory APP=$(APP) all
+	@scripts/run-xen $(IMAGE) $(ARGS)
 
 # ---- tests --------------------------------------------------------------------
 UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \

@@ -12,6 +12,8 @@
 #include <tern/mm.h>
 #include <tern/shutdown.h>
 #include <tern/tern.h>
+#include <tern/xen.h>
+#include <xen/xen.h>
 
 const struct phys_window boot_low_window = {0, 4ull << 30, 0};
 
@@ -42,6 +44,27 @@ static void apply_cmdline(const struct boot_info *bi)
     tern_exit_mode = args.exit_mode;
 }
 
+/* Xen's part of the dump: version, which domain, shared_info. */
+static void print_xen(const struct boot_info *bi)
+{
+#ifdef CONFIG_XEN
+    int rc;
+
+    if (!xen_present())
+        return;
+    rc = xen_map_shared_info();
+    pr_info("Xen %s, %s, memory map from %s", xen_version_string(),
+            bi->flags & SIF_INITDOMAIN ? "dom0" : "domU", bi->memmap_source);
+    if (rc)
+        pr_warn("xen: mapping shared_info failed (%d)", rc);
+    else
+        pr_info("xen: shared_info mapped, wallclock %u s",
+                xen_wallclock_seconds());
+#else
+    (void)bi;
+#endif
+}
+
 static void print_start_of_day(const struct boot_info *bi)
 {
     static const char *const exit_modes[] = {"poweroff", "debugexit", "halt"};
@@ -69,6 +92,7 @@ static void print_start_of_day(const struct boot_info *bi)
             (unsigned long long)bi->image_end);
     pr_info("platform: %s; consoles: %s", cpu_hypervisor_name(),
             console_names());
+    print_xen(bi);
     pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
             shutdown_describe(how, sizeof(how)));
 }

@@ -8,6 +8,8 @@
 #include <tern/fwcfg.h>
 #include <tern/log.h>
 #include <tern/pvh.h>
+#include <tern/xen.h>
+#include <tern/config.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
 #define LEGACY_HOLE_START 0x9f000ull /* EBDA, VGA, option and BIOS ROMs */
@@ -25,7 +27,22 @@ static struct boot_info boot_info;
  * the Xen support adds. */
 static void find_memmap_elsewhere(struct boot_info *bi)
 {
-    int n = fwcfg_read_e820(bi->memmap, BOOT_MAX_MEMMAP - 1);
+    int n;
+
+#ifdef CONFIG_XEN
+    if (xen_present()) {
+        n = xen_memory_map(bi->memmap, BOOT_MAX_MEMMAP);
+        if (n <= 0)
+            tern_fatal(TERN_EXIT_BAD_MEMMAP,
+                       "start_info version %u gives no memory map and "
+                       "XENMEM_memory_map failed (%d)",
+                       bi->version, n);
+        bi->memmap_count = (unsigned)n;
+        bi->memmap_source = "XENMEM_memory_map";
+        return;
+    }
+#endif
+    n = fwcfg_read_e820(bi->memmap, BOOT_MAX_MEMMAP - 1);
 
     if (n > 0)
         bi->memmap[n++] = (struct mem_region){LEGACY_HOLE_START,
@@ -48,6 +65,10 @@ void pvh_start_c(uint32_t start_info_paddr)
 
     traps_init();
     console_init();
+#ifdef CONFIG_XEN
+    if (xen_init() == 0)
+        xen_console_init();
+#endif
     bi->image_start = (uintptr_t)_image_start;
     bi->image_end = (uintptr_t)_image_end;
     if (pvh_read_header(&boot_low_window, start_info_paddr, bi, &err))

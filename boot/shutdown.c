@@ -12,6 +12,28 @@
 
 #define POWEROFF_GRACE_SPINS 50000000 /* QEMU acts on the request async */
 
+#ifdef CONFIG_XEN
+#include <tern/xen.h>
+#include <xen/sched.h>
+#define XEN_SHUTDOWN_POWEROFF SHUTDOWN_poweroff
+#define XEN_SHUTDOWN_CRASH SHUTDOWN_crash
+static bool on_xen(void)
+{
+    return xen_present();
+}
+#else
+#define XEN_SHUTDOWN_POWEROFF 0
+#define XEN_SHUTDOWN_CRASH 0
+static bool on_xen(void)
+{
+    return false;
+}
+static void xen_shutdown(unsigned reason)
+{
+    (void)reason;
+}
+#endif
+
 int tern_exit_mode = CONFIG_EXIT_MODE;
 static struct acpi_poweroff acpi;
 static int acpi_ready;
@@ -23,12 +45,15 @@ void shutdown_init(const struct phys_window *w, uint64_t rsdp_paddr)
     acpi_ready = acpi_find_poweroff(w, rsdp_paddr, &acpi, why,
                                     sizeof(why)) == 0;
     if (!acpi_ready)
-        pr_info("poweroff: ACPI unusable (%s): exit will halt", why);
+        pr_info("poweroff: ACPI unusable (%s)", why);
 }
 
 const char *shutdown_describe(char *buf, unsigned len)
 {
-    if (!acpi_ready)
+    if (on_xen())
+        tern_snprintf(buf, len, "SCHEDOP_shutdown (ACPI %s)",
+                      acpi_ready ? "found, unused" : "unusable");
+    else if (!acpi_ready)
         tern_snprintf(buf, len, "none (halt)");
     else if (acpi.hw_reduced)
         tern_snprintf(buf, len, "ACPI sleep control %s 0x%llx, S5 type %u",
@@ -47,14 +72,18 @@ static void debug_exit(int status)
     outl(CONFIG_DEBUG_EXIT_PORT, (uint32_t)status);
 }
 
-static __attribute__((noreturn)) void power_off_or_halt(void)
+/* Under Xen, power-off never depends on ACPI. */
+static __attribute__((noreturn)) void power_off_or_halt(unsigned xen_reason)
 {
-    if (acpi_ready) {
+    if (on_xen()) {
+        xen_shutdown(xen_reason);
+        tern_printf("tern: Xen refused SCHEDOP_shutdown; halting\n");
+    } else if (acpi_ready) {
         acpi_enter_s5(&acpi);
         for (volatile long i = 0; i < POWEROFF_GRACE_SPINS; i++)
             cpu_pause();
         tern_printf("tern: ACPI power-off did not take effect; halting\n");
-    } else {
+    } else if (!on_xen()) {
         tern_printf("tern: halted\n");
     }
     console_flush();
@@ -71,7 +100,7 @@ void tern_exit(int status)
         tern_printf("tern: halted\n");
         cpu_halt_forever();
     }
-    power_off_or_halt();
+    power_off_or_halt(XEN_SHUTDOWN_POWEROFF);
 }
 
 void tern_fatal_shutdown(int status)
@@ -81,7 +110,7 @@ void tern_fatal_shutdown(int status)
     if (tern_exit_mode == TERN_EXIT_MODE_HALT)
         cpu_halt_forever();
     debug_exit(status);
-    power_off_or_halt();
+    power_off_or_halt(XEN_SHUTDOWN_CRASH);
 }
 
 void tern_fatal(int status, const char *fmt, ...)

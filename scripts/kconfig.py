@@ -2,7 +2,8 @@
 """Tern's Kconfig driver (kconfiglib, from python3-kconfiglib).
 
   kconfig.py sync      DEFCONFIG DOTCONFIG HEADER   .config from defconfig if
-                                                    missing, then header
+                                                    missing or older than it,
+                                                    else refreshed; header
   kconfig.py defconfig DEFCONFIG DOTCONFIG HEADER   .config from defconfig
   kconfig.py menuconfig DOTCONFIG HEADER            interactive, then header
 
@@ -48,7 +49,8 @@ def main(argv):
     if len(argv) == 4 and argv[0] in ("sync", "defconfig"):
         defconfig, dotconfig, header = argv[1:]
         source = dotconfig
-        if argv[0] == "defconfig" or not os.path.exists(dotconfig):
+        if (argv[0] == "defconfig" or not os.path.exists(dotconfig)
+                or os.path.getmtime(defconfig) > os.path.getmtime(dotconfig)):
             source = defconfig
         write(load(source), dotconfig, header)
     elif len(argv) == 3 and argv[0] == "menuconfig":

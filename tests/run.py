@@ -130,6 +130,9 @@ class Boot:
         self.debug_exit_device, self.extra = debug_exit_device, extra
         self.check = check  # callable(console) -> problem or None
 
+    def command(self, image):
+        return [os.path.join(ROOT, "scripts/run-qemu"), image, *self.extra]
+
     def run(self):
         image = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
         env = dict(os.environ, MACHINE=self.machine, MEM=self.mem,
@@ -137,9 +140,8 @@ class Boot:
                    DEBUG_EXIT="1" if self.debug_exit_device else "0")
         t = time.time()
         try:
-            p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image,
-                                *self.extra], capture_output=True, env=env,
-                               timeout=BOOT_TIMEOUT)
+            p = subprocess.run(self.command(image), capture_output=True,
+                               env=env, timeout=BOOT_TIMEOUT)
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode(errors="replace")
             return False, f"no exit within {BOOT_TIMEOUT}s; output:\n{out[-1500:]}", time.time() - t
@@ -159,6 +161,21 @@ class Boot:
         if problems:
             detail += "\n--- console ---\n" + out[-2500:] + p.stderr.decode(errors="replace")[-500:]
         return not problems, detail, time.time() - t
+
+
+class XenBoot(Boot):
+    """Tern as a PVH dom0 of the real Xen, inside QEMU: scripts/run-xen
+    stops QEMU when Xen reports dom0's end.  append is dom0's cmdline;
+    module is a comma-separated list of "file [cmdline]"."""
+
+    def __init__(self, name, app, **kw):
+        kw.setdefault("forbid", (r"tern: fatal", r"Hardware Dom0 crashed",
+                                 r"\(XEN\).*(Panic|FATAL)"))
+        super().__init__(name, app, **kw)
+
+    def command(self, image):
+        return [os.path.join(ROOT, "scripts/run-xen"), image,
+                *self.append.split()]
 
 
 def module_file(tmp, name, size, seed):
@@ -244,7 +261,46 @@ def boot_tests(tmp):
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
     ]
+    tests += xen_tests(tmp)
     return [t for t in tests if ONLY in t.name]
+
+
+def xen_tests(tmp):
+    xen_start = [r"^tern: Tern \d+\.\d+\.\d+, app \S+, entered through PVH$",
+                 r"^tern: Xen 4\.17\.\d+, dom0, memory map from XENMEM_memory_map$",
+                 r"^tern: platform: Xen; consoles: xen",
+                 r"^tern: xen: shared_info mapped, wallclock [1-9]\d* s$",
+                 r"^tern: exit: poweroff; poweroff: SCHEDOP_shutdown"]
+    m0, crc0 = module_file(tmp, "xmod0.bin", 12345, 1)
+    return [
+        XenBoot("xen dom0 hello", "hello", append="-- a b",
+                expect=xen_start + [r"^Hello from Tern$", r'^argv\[2\] = "b"$',
+                                    r"^tern: exit status 0$",
+                                    r"\(XEN\).*Hardware Dom0 halted"]),
+        # Xen 4.17 hands a PVH dom0 one module (the first after the kernel),
+        # with the whole -initrd word, file name included, as its cmdline.
+        XenBoot("xen dom0 bootinfo with a module", "bootinfo",
+                append="KEY=v -- --exit=42", module=f"{m0} first arg",
+                status=42,
+                expect=xen_start + [
+                    r"^bootinfo: magic 0x336ec578 version 0 flags 0x3$",
+                    r'^bootinfo: cmdline "KEY=v -- --exit=42"$',
+                    r"^bootinfo: modules 1$",
+                    rf'^bootinfo: module 0 addr 0x[0-9a-f]+ size 12345 crc32 0x{crc0:08x} cmdline "{re.escape(m0)} first arg"$',
+                    r"^bootinfo: memmap \d+ entries from XENMEM_memory_map$",
+                    r'^bootinfo: argv\[1\] "--exit=42"$',
+                    r"^tern: exit status 42$",
+                    r"\(XEN\).*Hardware Dom0 halted"]),
+        XenBoot("xen dom0 fault-test crash", "fault-test", append="-- null",
+                status=TERN_EXIT_FAULT, debug_exit_device=False,
+                forbid=(r"Hardware Dom0 halted",),
+                expect=[r"^tern: fatal: CPU exception 14 \(#PF page fault\)",
+                        rf"^tern: stopping with status {TERN_EXIT_FAULT}$",
+                        r"\(XEN\).*Hardware Dom0 crashed"]),
+        XenBoot("xen dom0 fault-test isa-debug-exit", "fault-test",
+                append="-- ud", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+                expect=[r"^tern: fatal: CPU exception 6 \(#UD invalid opcode\)"]),
+    ]
 
 
 def run_boots(res):

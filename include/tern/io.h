@@ -54,6 +54,13 @@ static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b,
                      : "a"(leaf), "c"(0));
 }
 
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 static inline uint64_t read_cr2(void)
 {
     uint64_t v;

@@ -1,0 +1,35 @@
+/* Running under Xen: detection from CPUID, hypercalls, console, memory
+ * map and shutdown.  ABI from libxen-dev's xen/ headers. */
+#ifndef TERN_XEN_H
+#define TERN_XEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tern/memmap.h>
+
+/* Finds Xen's CPUID leaves and installs the hypercall page.  Returns 0
+ * under Xen, -1 elsewhere (or when the hypercall page cannot be set up,
+ * which is reported).  Everything below needs it to have succeeded. */
+int xen_init(void);
+bool xen_present(void);
+
+/* HYPERVISOR_console_io as a console sink: Xen's own log, what a dom0
+ * (and a debug Xen's domU) prints to. */
+void xen_console_init(void);
+
+/* "4.17.7" style version and "XENVER_extraversion" suffix. */
+const char *xen_version_string(void);
+
+/* The guest's memory map from XENMEM_memory_map: entries, or a negative
+ * Xen error code. */
+int xen_memory_map(struct mem_region *out, unsigned cap);
+
+/* Map shared_info through XENMEM_add_to_physmap; 0 or a Xen error. */
+int xen_map_shared_info(void);
+/* Seconds of Xen's wall clock at system time 0, from shared_info. */
+uint32_t xen_wallclock_seconds(void);
+
+/* SCHEDOP_shutdown; returns only if Xen refused. */
+void xen_shutdown(unsigned reason);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * Xen detection and the hypercall page.  Xen is recognised from CPUID
+ * alone (the "XenVMMXenVMM" leaf, which may sit at 0x40000100 when Xen
+ * also offers Viridian), never from start_info.
+ */
+#include <string.h>
+#include <tern/format.h>
+#include <tern/io.h>
+#include <tern/log.h>
+#include <tern/xen.h>
+#include <xen/arch-x86/cpuid.h>
+#include <xen/errno.h>
+#include <xen/memory.h>
+#include <xen/version.h>
+#include <xen/xen.h>
+#include "hypercall.h"
+
+uint8_t xen_hypercall_page[4096] __attribute__((aligned(4096)));
+static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
+static uint32_t cpuid_base;
+static bool shared_info_mapped;
+
+static uint32_t find_cpuid_base(void)
+{
+    for (uint32_t leaf = XEN_CPUID_FIRST_LEAF; leaf < XEN_CPUID_FIRST_LEAF + 0x10000;
+         leaf += 0x100) {
+        uint32_t a, b, c, d;
+
+        cpuid(leaf, &a, &b, &c, &d);
+        if (b == XEN_CPUID_SIGNATURE_EBX && c == XEN_CPUID_SIGNATURE_ECX &&
+            d == XEN_CPUID_SIGNATURE_EDX && a - leaf >= 2 && a - leaf < 0x100)
+            return leaf;
+    }
+    return 0;
+}
+
+int xen_init(void)
+{
+    uint32_t a, b, c, d;
+
+    cpuid(1, &a, &b, &c, &d);
+    if (!(c & (1u << 31)) || (cpuid_base = find_cpuid_base()) == 0)
+        return -1;
+    cpuid(cpuid_base + 2, &a, &b, &c, &d);
+    if (a < 1) {
+        cpuid_base = 0;
+        pr_err("xen: CPUID says 0 hypercall pages; not using Xen");
+        return -1;
+    }
+    wrmsr(b, (uintptr_t)xen_hypercall_page);
+    if (xen_hypercall_page[0] == 0 && xen_hypercall_page[1] == 0) {
+        cpuid_base = 0;
+        pr_err("xen: hypercall page still empty after MSR 0x%x; not using "
+               "Xen", b);
+        return -1;
+    }
+    return 0;
+}
+
+bool xen_present(void)
+{
+    return cpuid_base != 0;
+}
+
+const char *xen_version_string(void)
+{
+    static char buf[48];
+    xen_extraversion_t extra;
+    long v = hypercall2(__HYPERVISOR_xen_version, XENVER_version, 0);
+
+    memset(extra, 0, sizeof(extra));
+    if (hypercall2(__HYPERVISOR_xen_version, XENVER_extraversion,
+                   (uintptr_t)extra) < 0)
+        extra[0] = 0;
+    extra[sizeof(extra) - 1] = 0;
+    tern_snprintf(buf, sizeof(buf), "%ld.%ld%s", v >> 16, v & 0xffff, extra);
+    return buf;
+}
+
+int xen_map_shared_info(void)
+{
+    struct xen_add_to_physmap xatp = {
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_shared_info,
+        .idx = 0,
+        .gpfn = (uintptr_t)shared_info_page >> 12,
+    };
+    long rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+                         (uintptr_t)&xatp);
+
+    shared_info_mapped = rc == 0;
+    return (int)rc;
+}
+
+uint32_t xen_wallclock_seconds(void)
+{
+    const volatile struct shared_info *s =
+        (const volatile struct shared_info *)shared_info_page;
+
+    return shared_info_mapped ? s->wc_sec : 0;
+}
+
+int xen_memory_map(struct mem_region *out, unsigned cap)
+{
+    static uint8_t buf[20 * 128]; /* E820 records, 20 bytes each */
+    struct xen_memory_map map = {.nr_entries = sizeof(buf) / 20};
+    long rc;
+
+    set_xen_guest_handle(map.buffer, buf);
+    rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_memory_map,
+                    (uintptr_t)&map);
+    if (rc < 0)
+        return (int)rc;
+    if (map.nr_entries > sizeof(buf) / 20) {
+        pr_err("xen: XENMEM_memory_map claims %u entries in a buffer of %u",
+               map.nr_entries, (unsigned)(sizeof(buf) / 20));
+        return -XEN_EINVAL;
+    }
+    rc = e820_parse(buf, map.nr_entries * 20, out, cap);
+    return rc < 0 ? -XEN_E2BIG : (int)rc;
+}
