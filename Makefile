@@ -116,8 +116,10 @@ run-xen: setup
 
 # ---- tests --------------------------------------------------------------------
 UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
-  lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c
+  lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
+  lib/xen/console_ring.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+  -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer
 UNIT_BIN := $(BUILD)/tests/unit-tests
 FUZZ_BIN := $(BUILD)/tests/fuzz-start-info

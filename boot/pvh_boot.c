@@ -58,6 +58,28 @@ static void find_memmap_elsewhere(struct boot_info *bi)
     bi->memmap_source = "fw_cfg etc/e820";
 }
 
+/* Both start_info and Xen gave a map (a PVH domU): they should agree. */
+static void cross_check_xen_memmap(const struct boot_info *bi)
+{
+#ifdef CONFIG_XEN
+    static struct mem_region xen_map[BOOT_MAX_MEMMAP];
+    int n;
+
+    if (!xen_present())
+        return;
+    n = xen_memory_map(xen_map, BOOT_MAX_MEMMAP);
+    if (n < 0)
+        pr_warn("xen: XENMEM_memory_map failed (%d); using start_info's map",
+                n);
+    else if (!memmap_same(bi->memmap, bi->memmap_count, xen_map, (unsigned)n))
+        pr_warn("xen: start_info's memory map (%u entries) and "
+                "XENMEM_memory_map's (%d) differ; using start_info's",
+                bi->memmap_count, n);
+#else
+    (void)bi;
+#endif
+}
+
 void pvh_start_c(uint32_t start_info_paddr)
 {
     struct boot_info *bi = &boot_info;
@@ -66,8 +88,10 @@ void pvh_start_c(uint32_t start_info_paddr)
     traps_init();
     console_init();
 #ifdef CONFIG_XEN
-    if (xen_init() == 0)
+    if (xen_init() == 0) {
         xen_console_init();
+        xen_pv_console_init();
+    }
 #endif
     bi->image_start = (uintptr_t)_image_start;
     bi->image_end = (uintptr_t)_image_end;
@@ -75,6 +99,8 @@ void pvh_start_c(uint32_t start_info_paddr)
         tern_fatal(err.status, "%s", err.msg);
     if (bi->memmap_count == 0)
         find_memmap_elsewhere(bi);
+    else
+        cross_check_xen_memmap(bi);
     if (pvh_copy_payload(&boot_low_window, bi, &err))
         tern_fatal(err.status, "%s", err.msg);
     bi->reserved_count = pvh_reserved_ranges(

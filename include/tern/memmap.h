@@ -49,6 +49,10 @@ int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
 
 const char *mem_type_name(uint32_t type);
 
+/* True when both maps hold the same non-empty entries, in any order. */
+int memmap_same(const struct mem_region *a, unsigned na,
+                const struct mem_region *b, unsigned nb);
+
 /* Parse QEMU fw_cfg "etc/e820" (20-byte little-endian records); returns
  * the number of entries, or -1 when len is not a whole number of them or
  * they do not fit. */

@@ -17,6 +17,11 @@ bool xen_present(void);
  * (and a debug Xen's domU) prints to. */
 void xen_console_init(void);
 
+/* The PV console ring from HVM_PARAM_CONSOLE_PFN/EVTCHN as a console
+ * sink (what "xl console" shows for a domU).  -1 when there is none (a
+ * dom0) or its values are out of range. */
+int xen_pv_console_init(void);
+
 /* "4.17.7" style version and "XENVER_extraversion" suffix. */
 const char *xen_version_string(void);
 

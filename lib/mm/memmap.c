@@ -183,6 +183,29 @@ int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
     return 1;
 }
 
+static int region_in(const struct mem_region *r, const struct mem_region *set,
+                     unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (set[i].addr == r->addr && set[i].size == r->size &&
+            set[i].type == r->type)
+            return 1;
+    return 0;
+}
+
+/* Every non-empty entry of each map appears in the other. */
+int memmap_same(const struct mem_region *a, unsigned na,
+                const struct mem_region *b, unsigned nb)
+{
+    for (unsigned i = 0; i < na; i++)
+        if (a[i].size && !region_in(&a[i], b, nb))
+            return 0;
+    for (unsigned i = 0; i < nb; i++)
+        if (b[i].size && !region_in(&b[i], a, na))
+            return 0;
+    return 1;
+}
+
 static uint64_t le_bytes(const uint8_t *p, int n)
 {
     uint64_t v = 0;

@@ -1,1 +1,2 @@
-obj-$(CONFIG_XEN) += lib/xen/xen.c lib/xen/console_io.c lib/xen/shutdown.c
+obj-$(CONFIG_XEN) += lib/xen/xen.c lib/xen/console_io.c lib/xen/shutdown.c \
+         lib/xen/console_ring.c lib/xen/pv_console.c

@@ -167,3 +167,16 @@ TEST(e820_records_decode_little_endian)
     CHECK(e820_parse(buf, 40, r, 1) == -1);
     CHECK(e820_parse(buf, 0, r, 4) == 0);
 }
+
+TEST(memmap_same_ignores_order_and_empty_entries)
+{
+    struct mem_region a[] = {{0, 0x9f000, 1}, {0x100000, 0x100000, 1},
+                             {0, 0, 0}};
+    struct mem_region b[] = {{0x100000, 0x100000, 1}, {0, 0x9f000, 1}};
+    struct mem_region c[] = {{0x100000, 0x100000, 2}, {0, 0x9f000, 1}};
+
+    CHECK(memmap_same(a, 3, b, 2));
+    CHECK(!memmap_same(a, 3, c, 2));
+    CHECK(!memmap_same(a, 3, b, 1));
+    CHECK(memmap_same(a, 0, b, 0));
+}
