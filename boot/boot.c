@@ -48,16 +48,11 @@ static void apply_cmdline(const struct boot_info *bi)
 static void print_xen(const struct boot_info *bi)
 {
 #ifdef CONFIG_XEN
-    int rc;
-
     if (!xen_present())
         return;
-    rc = xen_map_shared_info();
     pr_info("Xen %s, %s, memory map from %s", xen_version_string(),
             bi->flags & SIF_INITDOMAIN ? "dom0" : "domU", bi->memmap_source);
-    if (rc)
-        pr_warn("xen: mapping shared_info failed (%d)", rc);
-    else
+    if (xen_wallclock_seconds())
         pr_info("xen: shared_info mapped, wallclock %u s",
                 xen_wallclock_seconds());
 #else

@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <tern/memmap.h>
 
-/* Finds Xen's CPUID leaves and installs the hypercall page.  Returns 0
+/* Finds Xen's CPUID leaves, installs the hypercall page and maps
+ * shared_info.  Returns 0
  * under Xen, -1 elsewhere (or when the hypercall page cannot be set up,
  * which is reported).  Everything below needs it to have succeeded. */
 int xen_init(void);
@@ -29,9 +30,8 @@ const char *xen_version_string(void);
  * Xen error code. */
 int xen_memory_map(struct mem_region *out, unsigned cap);
 
-/* Map shared_info through XENMEM_add_to_physmap; 0 or a Xen error. */
-int xen_map_shared_info(void);
-/* Seconds of Xen's wall clock at system time 0, from shared_info. */
+/* Seconds of Xen's wall clock at system time 0, from shared_info (which
+ * xen_init maps with XENMEM_add_to_physmap); 0 when it is not mapped. */
 uint32_t xen_wallclock_seconds(void);
 
 /* SCHEDOP_shutdown; returns only if Xen refused. */

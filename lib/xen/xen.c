@@ -34,9 +34,25 @@ static uint32_t find_cpuid_base(void)
     return 0;
 }
 
+static int xen_map_shared_info(void)
+{
+    struct xen_add_to_physmap xatp = {
+        .domid = DOMID_SELF,
+        .space = XENMAPSPACE_shared_info,
+        .idx = 0,
+        .gpfn = (uintptr_t)shared_info_page >> 12,
+    };
+    long rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+                         (uintptr_t)&xatp);
+
+    shared_info_mapped = rc == 0;
+    return (int)rc;
+}
+
 int xen_init(void)
 {
     uint32_t a, b, c, d;
+    long rc;
 
     cpuid(1, &a, &b, &c, &d);
     if (!(c & (1u << 31)) || (cpuid_base = find_cpuid_base()) == 0)
@@ -54,6 +70,8 @@ int xen_init(void)
                "Xen", b);
         return -1;
     }
+    if ((rc = xen_map_shared_info()) != 0)
+        pr_warn("xen: mapping shared_info failed (%ld)", rc);
     return 0;
 }
 
@@ -75,21 +93,6 @@ const char *xen_version_string(void)
     extra[sizeof(extra) - 1] = 0;
     tern_snprintf(buf, sizeof(buf), "%ld.%ld%s", v >> 16, v & 0xffff, extra);
     return buf;
-}
-
-int xen_map_shared_info(void)
-{
-    struct xen_add_to_physmap xatp = {
-        .domid = DOMID_SELF,
-        .space = XENMAPSPACE_shared_info,
-        .idx = 0,
-        .gpfn = (uintptr_t)shared_info_page >> 12,
-    };
-    long rc = hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
-                         (uintptr_t)&xatp);
-
-    shared_info_mapped = rc == 0;
-    return (int)rc;
 }
 
 uint32_t xen_wallclock_seconds(void)
