@@ -71,10 +71,27 @@ obj-y += $(wildcard apps/$(APP)/*.c)
 
 OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))
 
+# ---- the C library: newlib from Debian's newlib-source, built once --------
+NEWLIB := $(BUILD)/newlib
+NEWLIB_TARGET := $(NEWLIB)/install/x86_64-elf
+ifeq ($(CONFIG_LIBC_NEWLIB),y)
+LIBC_CFLAGS := -isystem $(NEWLIB_TARGET)/include -D_POSIX_TIMERS=1 \
+  -D_POSIX_MONOTONIC_CLOCK=200112L
+LIBC_LIBS := --start-group $(NEWLIB_TARGET)/lib/libc.a \
+  $(NEWLIB_TARGET)/lib/libm.a $(shell gcc -print-libgcc-file-name) --end-group
+LIBC_DEP := $(NEWLIB)/stamp
+else
+LIBC_CFLAGS := -Iinclude/min-libc
+endif
+
+$(NEWLIB)/stamp: scripts/build-newlib
+	@echo "  NEWLIB  $(NEWLIB) (about a minute, once)"
+	@scripts/build-newlib $(NEWLIB)
+
 GCC_INCLUDE := $(shell gcc -print-file-name=include)
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
-  -isystem $(GCC_INCLUDE) -isystem $(SYSINC) -I$(O)/include -Iinclude \
-  -Iinclude/min-libc -fno-stack-protector -fno-pic -fno-pie \
+  $(LIBC_CFLAGS) -isystem $(GCC_INCLUDE) -isystem $(SYSINC) -I$(O)/include \
+  -Iinclude -fno-stack-protector -fno-pic -fno-pie \
   -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mcmodel=small \
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
   -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
@@ -84,19 +101,28 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
   -z noexecstack --gc-sections -T arch/x86_64/linker.ld
 
-$(O)/obj/%.c.o: %.c $(CONFIG_H) | $(SYSINC)/xen
+# Apps may use floating point (the entry code enables SSE); the runtime's
+# own code does not, so it never needs the FPU state saved.
+APP_CFLAGS := $(filter-out -mno-mmx -mno-sse -mno-sse2 -mno-avx,$(KERNEL_CFLAGS))
+
+$(O)/obj/apps/%.c.o: apps/%.c $(CONFIG_H) | $(SYSINC)/xen $(LIBC_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      apps/$*.c"
+	@gcc $(APP_CFLAGS) -c $< -o $@
+
+$(O)/obj/%.c.o: %.c $(CONFIG_H) | $(SYSINC)/xen $(LIBC_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@gcc $(KERNEL_CFLAGS) -c $< -o $@
 
-$(O)/obj/%.S.o: %.S $(CONFIG_H) | $(SYSINC)/xen
+$(O)/obj/%.S.o: %.S $(CONFIG_H) | $(SYSINC)/xen $(LIBC_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@gcc $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(IMAGE): $(OBJS) arch/x86_64/linker.ld
 	@echo "  LD      $@"
-	@ld $(KERNEL_LDFLAGS) -o $@ $(OBJS)
+	@ld $(KERNEL_LDFLAGS) -o $@ $(OBJS) $(LIBC_LIBS)
 	@scripts/check-image $@
 
 -include $(OBJS:.o=.d)
@@ -117,7 +143,7 @@ run-xen: setup
 # ---- tests --------------------------------------------------------------------
 UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
   lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
-  lib/xen/console_ring.c
+  lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

@@ -12,6 +12,11 @@
 #include <tern/mm.h>
 #include <tern/shutdown.h>
 #include <tern/tern.h>
+#include <tern/time.h>
+#include <tern/libc.h>
+#ifdef CONFIG_LIBC_NEWLIB
+#include <stdlib.h>
+#endif
 #include <tern/xen.h>
 #include <xen/xen.h>
 
@@ -90,6 +95,10 @@ static void print_start_of_day(const struct boot_info *bi)
     print_xen(bi);
     pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
             shutdown_describe(how, sizeof(how)));
+    pr_info("clock: %s", clock_describe());
+#ifdef CONFIG_LIBC_NEWLIB
+    pr_info("libc: %s", libc_describe());
+#endif
 }
 
 void boot_main(struct boot_info *bi)
@@ -104,9 +113,17 @@ void boot_main(struct boot_info *bi)
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
     shutdown_init(&boot_low_window, bi->rsdp_paddr);
+    clock_init();
+#ifdef CONFIG_LIBC_NEWLIB
+    libc_init(bi, args.env);
+#endif
     print_start_of_day(bi);
     paging_unmap_null_page();
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);
+#ifdef CONFIG_LIBC_NEWLIB
+    exit(main(args.argc, args.argv)); /* runs atexit, flushes stdio */
+#else
     tern_exit(main(args.argc, args.argv));
+#endif
 }

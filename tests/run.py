@@ -198,6 +198,24 @@ def fwcfg_agrees_above_4g(out):
     return None
 
 
+def tap_all_ok(out):
+    """Every TAP line is ok, the plan matches, and there are at least 30."""
+    plan = re.search(r"^1\.\.(\d+)$", out, re.M)
+    lines = re.findall(r"^(not ok|ok) (\d+) - ", out, re.M)
+    if not plan or int(plan.group(1)) < 30:
+        return f"TAP plan missing or under 30 checks: {plan and plan.group(0)}"
+    if len(lines) != int(plan.group(1)):
+        return f"{len(lines)} TAP lines for a plan of {plan.group(1)}"
+    bad = [n for r, n in lines if r != "ok"]
+    return f"not ok: {bad}" if bad else None
+
+
+def libc_selftest_args(path, name=None):
+    data = open(path, "rb").read()
+    args = f"--module-crc=0x{zlib.crc32(data):08x} --module-size={len(data)}"
+    return args + (f" --module-name={name}" if name else "")
+
+
 def boot_tests(tmp):
     tests = []
     hello = [r"^Hello from Tern$", r"^tern: exit status 0$",
@@ -226,6 +244,13 @@ def boot_tests(tmp):
                     r"^bootinfo: touched page 0x1[0-9a-f]{8} ok$",
                     r"^tern: exit status 42$"],
             check=fwcfg_agrees_above_4g))
+        lmod, _ = module_file(tmp, f"libc-{m}.bin", 33333, 5)
+        tests.append(Boot(
+            f"libc-selftest {m}", "libc-selftest", m, "64M", module=lmod,
+            append=f"KEY=tern tern.exit=debugexit -- {libc_selftest_args(lmod)}",
+            status=debug_exit(0), forbid=(r"^not ok", r"tern: fatal"),
+            expect=[r"^# 0 failed$", r"^tern: libc: newlib, heap \d+ KiB"],
+            check=tap_all_ok))
         tests.append(Boot(
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
@@ -294,6 +319,13 @@ def xen_tests(tmp):
                     r'^bootinfo: argv\[1\] "--exit=42"$',
                     r"^tern: exit status 42$",
                     r"\(XEN\).*Hardware Dom0 halted"]),
+        XenBoot("xen dom0 libc-selftest", "libc-selftest",
+                module=m0,
+                append=f"KEY=tern -- {libc_selftest_args(m0, m0)}",
+                forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
+                expect=[r"^# 0 failed$", r"^tern: clock: Xen pvclock$",
+                        r"\(XEN\).*Hardware Dom0 halted"],
+                check=tap_all_ok),
         XenBoot("xen dom0 fault-test crash", "fault-test", append="-- null",
                 status=TERN_EXIT_FAULT, debug_exit_device=False,
                 forbid=(r"Hardware Dom0 halted",),

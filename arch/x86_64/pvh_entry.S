@@ -10,7 +10,12 @@
 
 #define CR0_PE      (1 << 0)
 #define CR0_PG      (1 << 31)
+#define CR0_MP      (1 << 1)
+#define CR0_EM      (1 << 2)
+#define CR0_TS      (1 << 3)
 #define CR4_PAE     (1 << 5)
+#define CR4_OSFXSR  (1 << 9)
+#define CR4_OSXMMEXCPT (1 << 10)
 #define MSR_EFER    0xc0000080
 #define EFER_LME    (1 << 8)
 #define PTE_P       0x1
@@ -103,6 +108,17 @@ long_mode:
         mov     %ax, %gs
         lea     boot_stack_top(%rip), %rsp
         and     $-16, %rsp
+
+        /* FPU and SSE on before any C: the C library (and libgcc) use
+         * SSE registers.  The runtime's own code is built without SSE. */
+        mov     %cr0, %rax
+        and     $~(CR0_EM | CR0_TS), %rax
+        or      $CR0_MP, %rax
+        mov     %rax, %cr0
+        mov     %cr4, %rax
+        or      $(CR4_OSFXSR | CR4_OSXMMEXCPT), %rax
+        mov     %rax, %cr4
+        fninit
         xor     %ebp, %ebp              /* ends the backtrace chain */
         mov     pvh_start_info_paddr(%rip), %edi
         call    pvh_start_c

@@ -54,6 +54,14 @@ static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b,
                      : "a"(leaf), "c"(0));
 }
 
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
     __asm__ volatile("wrmsr"

@@ -34,6 +34,11 @@ int xen_memory_map(struct mem_region *out, unsigned cap);
  * xen_init maps with XENMEM_add_to_physmap); 0 when it is not mapped. */
 uint32_t xen_wallclock_seconds(void);
 
+/* pvclock from shared_info: nanoseconds since Xen booted, and the wall
+ * clock (ns since the epoch) at that moment.  0 when unmapped. */
+uint64_t xen_system_time_ns(void);
+uint64_t xen_wallclock_base_ns(void);
+
 /* SCHEDOP_shutdown; returns only if Xen refused. */
 void xen_shutdown(unsigned reason);
 

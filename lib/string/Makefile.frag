@@ -1,1 +1,1 @@
-obj-y += lib/string/string.c
+obj-$(CONFIG_LIBC_NONE) += lib/string/string.c

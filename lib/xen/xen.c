@@ -122,3 +122,51 @@ int xen_memory_map(struct mem_region *out, unsigned cap)
     rc = e820_parse(buf, map.nr_entries * 20, out, cap);
     return rc < 0 ? -XEN_E2BIG : (int)rc;
 }
+
+/* Xen's pvclock: system time = system_time + scaled (tsc - tsc_timestamp),
+ * read under the version counter (odd while Xen updates it). */
+uint64_t xen_system_time_ns(void)
+{
+    const volatile struct vcpu_time_info *t =
+        &((const volatile struct shared_info *)shared_info_page)
+             ->vcpu_info[0]
+             .time;
+    uint32_t version, mul;
+    uint64_t stamp, base, delta;
+    int8_t shift;
+
+    if (!shared_info_mapped)
+        return 0;
+    do {
+        version = t->version;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        stamp = t->tsc_timestamp;
+        base = t->system_time;
+        mul = t->tsc_to_system_mul;
+        shift = t->tsc_shift;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((version & 1) || version != t->version);
+    delta = rdtsc() - stamp;
+    delta = shift >= 0 ? delta << shift : delta >> -shift;
+    return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+}
+
+/* Wall clock (ns since the epoch) at system time 0. */
+uint64_t xen_wallclock_base_ns(void)
+{
+    const volatile struct shared_info *s =
+        (const volatile struct shared_info *)shared_info_page;
+    uint32_t version;
+    uint64_t sec, nsec;
+
+    if (!shared_info_mapped)
+        return 0;
+    do {
+        version = s->wc_version;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        sec = (uint64_t)s->xen_wc_sec_hi << 32 | s->wc_sec;
+        nsec = s->wc_nsec;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((version & 1) || version != s->wc_version);
+    return sec * 1000000000ull + nsec;
+}

@@ -1,0 +1,332 @@
+/*
+ * libc-selftest: exercises newlib on Tern and prints TAP; the exit status
+ * is the number of failures.  Boot tests pass one module and its CRC-32:
+ *     -- --module-crc=0x1234abcd --module-size=4096
+ * and KEY=tern before "--".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static int count, failures;
+
+static void ok(int cond, const char *name)
+{
+    count++;
+    if (!cond)
+        failures++;
+    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
+}
+
+static void skip(const char *name, const char *why)
+{
+    printf("ok %d - %s # SKIP %s\n", ++count, name, why);
+}
+
+static int near(double a, double b)
+{
+    return fabs(a - b) < 1e-9 * (fabs(b) + 1);
+}
+
+static int prints(const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int prints(const char *want, const char *fmt, ...)
+{
+    char buf[128];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (strcmp(buf, want))
+        printf("# got '%s', want '%s'\n", buf, want);
+    return strcmp(buf, want) == 0;
+}
+
+static void test_printf(void)
+{
+    char small[8];
+
+    ok(prints("-42 42 0042", "%d %u %04d", -42, 42u, 42), "printf integers");
+    ok(prints("ff 00000000deadbeef", "%x %016lx", 255u, 0xdeadbeefUL),
+       "printf hex and long");
+    ok(prints("[  abc][abc  ][ab]", "[%5s][%-5s][%.2s]", "abc", "abc", "abc"),
+       "printf strings and widths");
+    ok(prints("3.14 -2.500000 1.000e+06", "%.2f %f %.3e", 3.14159, -2.5, 1e6),
+       "printf floats");
+    ok(prints("0.1 1e+20", "%g %g", 0.1, 1e20), "printf %g");
+    ok(snprintf(small, sizeof(small), "%s", "0123456789") == 10 &&
+           strcmp(small, "0123456") == 0,
+       "snprintf truncates and returns the full length");
+}
+
+static uint32_t pattern(size_t i, size_t block)
+{
+    return (uint32_t)(i * 2654435761u ^ block);
+}
+
+static void test_malloc(void)
+{
+    enum { N = 64 };
+    uint32_t *blocks[N];
+    size_t sizes[N];
+    int good = 1;
+    char *p, *q;
+    int *z;
+
+    for (int round = 0; round < 4; round++) {
+        for (size_t b = 0; b < N; b++) {
+            sizes[b] = 1 + (b * 37 + round * 101) % 2000;
+            blocks[b] = malloc(sizes[b] * sizeof(uint32_t));
+            good &= blocks[b] != NULL;
+            for (size_t i = 0; blocks[b] && i < sizes[b]; i++)
+                blocks[b][i] = pattern(i, b);
+        }
+        for (size_t b = 0; b < N; b += 2)
+            free(blocks[b]);
+        for (size_t b = 1; b < N; b += 2)
+            for (size_t i = 0; blocks[b] && i < sizes[b]; i++)
+                good &= blocks[b][i] == pattern(i, b);
+        for (size_t b = 1; b < N; b += 2)
+            free(blocks[b]);
+    }
+    ok(good, "malloc/free stress keeps every pattern");
+
+    p = malloc(16);
+    strcpy(p, "keep this text");
+    q = realloc(p, 100000);
+    ok(q && strcmp(q, "keep this text") == 0, "realloc grows and keeps content");
+    free(q);
+
+    z = calloc(1000, sizeof(int));
+    good = z != NULL;
+    for (int i = 0; z && i < 1000; i++)
+        good &= z[i] == 0;
+    ok(good, "calloc zeroes");
+    free(z);
+
+    errno = 0;
+    p = malloc((size_t)1 << 40);
+    ok(p == NULL && errno == ENOMEM, "malloc beyond the heap: NULL, ENOMEM");
+}
+
+static void test_strings(void)
+{
+    char buf[32] = "abcdefgh";
+    char tok[] = "a,b,,c";
+    char *dup;
+
+    memmove(buf + 2, buf, 6);
+    ok(memcmp(buf, "ababcdef", 8) == 0, "memmove overlapping");
+    memset(buf, 'x', 4);
+    ok(memcmp(buf, "xxxxcdef", 8) == 0, "memset");
+    ok(strlen("hello") == 5 && strcmp("abc", "abd") < 0 &&
+           strncmp("abcx", "abcy", 3) == 0,
+       "strlen strcmp strncmp");
+    ok(strchr("hello", 'l') - "hello" == 2 &&
+           strrchr("hello", 'l') - "hello" == 3 &&
+           strstr("haystack", "st") != NULL,
+       "strchr strrchr strstr");
+    ok(strcmp(strtok(tok, ","), "a") == 0 && strcmp(strtok(NULL, ","), "b") == 0 &&
+           strcmp(strtok(NULL, ","), "c") == 0 && strtok(NULL, ",") == NULL,
+       "strtok");
+    dup = strdup("copy");
+    ok(dup && strcmp(dup, "copy") == 0, "strdup");
+    free(dup);
+    ok(toupper('q') == 'Q' && isdigit('7') && !isalpha('7'), "ctype");
+}
+
+static void test_numbers(void)
+{
+    char *end;
+    int a, b;
+
+    ok(strtol("-1234xyz", &end, 10) == -1234 && strcmp(end, "xyz") == 0,
+       "strtol base 10 with end pointer");
+    ok(strtol("0x1F", NULL, 0) == 31 && strtol("777", NULL, 8) == 511,
+       "strtol bases 0 and 8");
+    errno = 0;
+    ok(strtol("99999999999999999999", NULL, 10) == LONG_MAX && errno == ERANGE,
+       "strtol overflow: LONG_MAX, ERANGE");
+    ok(strtoul("4294967296", NULL, 10) == 4294967296UL, "strtoul");
+    ok(near(strtod("2.5e3", &end), 2500.0) && *end == 0, "strtod");
+    ok(atoi("  42") == 42 && abs(-5) == 5 && labs(-7L) == 7, "atoi abs labs");
+    ok(sscanf("12 34", "%d %d", &a, &b) == 2 && a == 12 && b == 34, "sscanf");
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+static void test_algorithms(void)
+{
+    int v[] = {5, 3, 9, 1, 7, 2, 8, 6, 4, 0};
+    int key = 7, sorted = 1, *found;
+
+    qsort(v, 10, sizeof(int), cmp_int);
+    for (int i = 0; i < 10; i++)
+        sorted &= v[i] == i;
+    ok(sorted, "qsort");
+    found = bsearch(&key, v, 10, sizeof(int), cmp_int);
+    ok(found && *found == 7, "bsearch");
+}
+
+static jmp_buf jump;
+
+static void __attribute__((noinline)) jump_back(int v)
+{
+    longjmp(jump, v);
+}
+
+static void test_setjmp(void)
+{
+    volatile int passes = 0;
+    int r = setjmp(jump);
+
+    passes++;
+    if (r == 0)
+        jump_back(42);
+    ok(r == 42 && passes == 2, "setjmp/longjmp");
+}
+
+static void test_math(void)
+{
+    ok(near(sqrt(2.0), 1.4142135623730951) && near(pow(2.0, 10.0), 1024.0),
+       "sqrt pow");
+    ok(near(sin(M_PI / 2), 1.0) && near(cos(0.0), 1.0) &&
+           near(atan2(1.0, 1.0), M_PI / 4),
+       "sin cos atan2");
+    ok(near(exp(1.0), M_E) && near(log(M_E), 1.0) && near(floor(-1.5), -2.0),
+       "exp log floor");
+}
+
+static void test_time(void)
+{
+    struct timespec t1, t2;
+    struct timeval tv;
+    volatile unsigned long spin = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    for (unsigned long i = 0; i < 3000000; i++)
+        spin += i;
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    ok(t2.tv_sec > t1.tv_sec ||
+           (t2.tv_sec == t1.tv_sec && t2.tv_nsec > t1.tv_nsec),
+       "monotonic clock moves forward");
+    ok(gettimeofday(&tv, NULL) == 0 && tv.tv_sec > 1577836800, /* 2020 */
+       "gettimeofday gives a date after 2020");
+    ok(labs((long)(time(NULL) - tv.tv_sec)) <= 2, "time() agrees");
+    errno = 0;
+    ok(clock_gettime((clockid_t)99, &t1) == -1 && errno == EINVAL,
+       "clock_gettime unknown clock: EINVAL");
+}
+
+static uint32_t crc32(const unsigned char *p, size_t n, uint32_t crc)
+{
+    crc = ~crc;
+    while (n--) {
+        crc ^= *p++;
+        for (int k = 0; k < 8; k++)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+    }
+    return ~crc;
+}
+
+static void test_files(unsigned long want_crc, long want_size,
+                       const char *name)
+{
+    FILE *f;
+    unsigned char buf[1000];
+    uint32_t crc = 0;
+    size_t n, total = 0;
+    struct stat st;
+
+    errno = 0;
+    ok(fopen("/no/such/file", "r") == NULL && errno == ENOENT,
+       "fopen missing file: ENOENT");
+    if (want_size < 0) {
+        skip("module read through stdio", "no --module-crc given");
+        return;
+    }
+    errno = 0;
+    ok(fopen("/modules/0", "w") == NULL && errno == EROFS,
+       "fopen a module for writing: EROFS");
+    f = fopen("/modules/0", "rb");
+    while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        crc = crc32(buf, n, crc);
+        total += n;
+    }
+    ok(f && total == (size_t)want_size && crc == want_crc,
+       "/modules/0 read through stdio matches the given CRC-32");
+    ok(f && fseek(f, 0, SEEK_END) == 0 && ftell(f) == want_size &&
+           fseek(f, 10, SEEK_SET) == 0 && fgetc(f) != EOF && ftell(f) == 11,
+       "fseek ftell");
+    ok(stat("/modules/0", &st) == 0 && st.st_size == want_size &&
+           S_ISREG(st.st_mode),
+       "stat gives the module's size");
+    if (f)
+        fclose(f);
+    if (!name) {
+        skip("module opened by its cmdline name", "no --module-name given");
+        return;
+    }
+    f = fopen(name, "r");
+    ok(f && fseek(f, 0, SEEK_END) == 0 && ftell(f) == want_size,
+       "module opened by its cmdline name");
+    if (f)
+        fclose(f);
+}
+
+static void test_process(void)
+{
+    errno = 0;
+    ok(kill(getpid(), 0) == -1 && errno == ENOSYS, "kill: ENOSYS, no crash");
+    ok(isatty(1) && !isatty(5), "isatty");
+    ok(getenv("KEY") && strcmp(getenv("KEY"), "tern") == 0 &&
+           getenv("NOPE") == NULL,
+       "getenv from KEY=VALUE on the command line");
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long crc = 0;
+    long size = -1;
+    const char *name = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strncmp(argv[i], "--module-crc=", 13))
+            crc = strtoul(argv[i] + 13, NULL, 0);
+        if (!strncmp(argv[i], "--module-size=", 14))
+            size = strtol(argv[i] + 14, NULL, 0);
+        if (!strncmp(argv[i], "--module-name=", 14))
+            name = argv[i] + 14;
+    }
+    printf("TAP version 13\n");
+    test_printf();
+    test_malloc();
+    test_strings();
+    test_numbers();
+    test_algorithms();
+    test_setjmp();
+    test_math();
+    test_time();
+    test_files(crc, size, name);
+    test_process();
+    printf("1..%d\n", count);
+    printf("# %d failed\n", failures);
+    return failures;
+}

@@ -1,0 +1,13 @@
+/* newlib glue: what boot_main calls to bring the C library up. */
+#ifndef TERN_LIBC_H
+#define TERN_LIBC_H
+
+#include <tern/boot_info.h>
+
+/* Heap from the page allocator, boot modules as files, environ from the
+ * command line's KEY=VALUE entries. */
+void libc_init(const struct boot_info *bi, char **env);
+/* One phrase for the boot dump: heap size, files. */
+const char *libc_describe(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* Clocks: a monotonic nanosecond clock and a wall clock.  Coarse until the
+ * timers work lands: the TSC, with its rate from CPUID or a bounded PIT
+ * calibration, or Xen's pvclock; the wall clock from Xen or the CMOS RTC. */
+#ifndef TERN_TIME_H
+#define TERN_TIME_H
+
+#include <stdint.h>
+
+void clock_init(void);
+uint64_t clock_monotonic_ns(void);
+uint64_t clock_wall_ns(void); /* since 1970-01-01 UTC; 0 when unknown */
+/* "Xen pvclock", "TSC 2400 MHz (CPUID 0x15)", ... for the boot dump. */
+const char *clock_describe(void);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (pure, tested). */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif

@@ -1,0 +1,1 @@
+obj-y += lib/time/clock.c lib/time/civil.c
