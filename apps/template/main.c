@@ -4,13 +4,14 @@
  *     make APP=<name> run
  * See docs/writing-an-app.md.
  */
-#include <tern/tern.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 int main(int argc, char **argv)
 {
-    const char *who = tern_getenv("WHO"); /* WHO=... before "--" */
+    const char *who = getenv("WHO"); /* WHO=... before "--" */
 
-    tern_printf("%s: %d argument(s), hello %s\n", argv[0], argc - 1,
-                who ? who : "world");
+    printf("%s: %d argument(s), hello %s\n", argv[0], argc - 1,
+           who ? who : "world");
     return 0; /* the VM's exit status */
 }
