@@ -295,6 +295,8 @@ static void test_process(void)
 {
     errno = 0;
     ok(kill(getpid(), 0) == -1 && errno == ENOSYS, "kill: ENOSYS, no crash");
+    errno = 0;
+    ok(fork() == -1 && errno == ENOSYS, "fork: ENOSYS, no crash");
     ok(isatty(1) && !isatty(5), "isatty");
     ok(getenv("KEY") && strcmp(getenv("KEY"), "tern") == 0 &&
            getenv("NOPE") == NULL,

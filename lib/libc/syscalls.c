@@ -246,3 +246,23 @@ int unlink(const char *path)
     (void)path;
     return fail(EROFS);
 }
+
+/* No processes: what newlib declares for them fails cleanly. */
+int fork(void)
+{
+    return fail(ENOSYS);
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+    (void)path;
+    (void)argv;
+    (void)envp;
+    return fail(ENOSYS);
+}
+
+int wait(int *status)
+{
+    (void)status;
+    return fail(ENOSYS);
+}
