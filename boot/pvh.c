@@ -102,6 +102,7 @@ static int read_memmap(const struct phys_window *w, struct boot_info *bi,
                         i, (unsigned long long)e.addr,
                         (unsigned long long)e.size);
         bi->memmap[i] = (struct mem_region){e.addr, e.size, e.type};
+        bi->memmap_reserved_nonzero += e.reserved != 0;
     }
     bi->memmap_count = bi->memmap_entries;
     bi->memmap_source = "start_info";
@@ -159,6 +160,7 @@ int pvh_read_header(const struct phys_window *w, uint64_t start_info_paddr,
     if (si.version >= 1) {
         bi->memmap_paddr = si.memmap_paddr;
         bi->memmap_entries = si.memmap_entries;
+        bi->si_reserved = si.reserved;
     }
     return read_memmap(w, bi, err);
 }
@@ -199,6 +201,7 @@ static int copy_module(const struct phys_window *w, struct boot_info *bi,
                     i, (unsigned long long)at);
     m->paddr = e.paddr;
     m->size = e.size;
+    bi->modlist_reserved_nonzero += e.reserved != 0;
     m->cmdline_paddr = e.cmdline_paddr;
     m->present = e.paddr != 0;
     if (!m->present) {

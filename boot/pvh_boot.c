@@ -4,6 +4,7 @@
 #include <tern/arch.h>
 #include <tern/boot.h>
 #include <tern/console.h>
+#include <tern/entry_state.h>
 #include <tern/exit.h>
 #include <tern/fwcfg.h>
 #include <tern/log.h>
@@ -85,6 +86,7 @@ void pvh_start_c(uint32_t start_info_paddr)
     struct boot_info *bi = &boot_info;
     struct pvh_error err;
 
+    entry_state_finish();
     traps_init();
     console_init();
 #ifdef CONFIG_XEN

@@ -1,2 +1,3 @@
 obj-y += arch/x86_64/pvh_entry.S arch/x86_64/traps.S arch/x86_64/traps.c \
-         arch/x86_64/paging.c arch/x86_64/hypervisor.c
+         arch/x86_64/paging.c arch/x86_64/hypervisor.c \
+         arch/x86_64/entry_state.c

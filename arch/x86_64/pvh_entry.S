@@ -6,6 +6,7 @@
  * (.bss included): under Xen the first module sits right after the image,
  * so nothing here may touch memory past _image_end.
  */
+#include <tern/entry_state.h>
 #include <xen/elfnote.h>
 
 #define CR0_PE      (1 << 0)
@@ -35,13 +36,77 @@
         .quad   pvh_start
         .p2align 2
 
+/* Access rights and limit of the selector saved at ES_SEL + 2*i, with a
+ * flag for each instruction that succeeded (ZF).  Clobbers eax, ecx, edx. */
+        .macro  SEG_STATE i
+        movzwl  pvh_entry_state + ES_SEL + 2 * \i, %ecx
+        xor     %edx, %edx
+        lar     %ecx, %eax
+        jnz     1f
+        mov     %eax, pvh_entry_state + ES_SEGS + ES_SEG_SIZE * \i
+        or      $ES_SEG_LAR_OK, %edx
+1:      lsl     %ecx, %eax
+        jnz     2f
+        mov     %eax, pvh_entry_state + ES_SEGS + ES_SEG_SIZE * \i + 4
+        or      $ES_SEG_LSL_OK, %edx
+2:      mov     %edx, pvh_entry_state + ES_SEGS + ES_SEG_SIZE * \i + 8
+        .endm
+
         .section .text.entry, "ax"
         .code32
         .globl  pvh_start
 pvh_start:
+        /* First, the loader's state, untouched, for apps/pvhcheck.  Only
+         * ds is promised flat by the ABI, so only ds-relative stores until
+         * ss is ours. */
+        mov     %eax, pvh_entry_state + ES_EAX
+        mov     %ebx, pvh_entry_state + ES_EBX
+        mov     %ecx, pvh_entry_state + ES_ECX
+        mov     %edx, pvh_entry_state + ES_EDX
+        mov     %esi, pvh_entry_state + ES_ESI
+        mov     %edi, pvh_entry_state + ES_EDI
+        mov     %ebp, pvh_entry_state + ES_EBP
+        mov     %esp, pvh_entry_state + ES_ESP
+        mov     %cs, pvh_entry_state + ES_SEL + 0
+        mov     %ds, pvh_entry_state + ES_SEL + 2
+        mov     %es, pvh_entry_state + ES_SEL + 4
+        mov     %ss, pvh_entry_state + ES_SEL + 6
+        mov     %fs, pvh_entry_state + ES_SEL + 8
+        mov     %gs, pvh_entry_state + ES_SEL + 10
+        str     pvh_entry_state + ES_SEL + 12
+        sgdt    pvh_entry_state + ES_GDTR
+        sidt    pvh_entry_state + ES_IDTR
+        mov     %cr0, %eax
+        mov     %eax, pvh_entry_state + ES_CR0
+        mov     %cr3, %eax
+        mov     %eax, pvh_entry_state + ES_CR3
+        mov     %cr4, %eax
+        mov     %eax, pvh_entry_state + ES_CR4
+        mov     $MSR_EFER, %ecx
+        rdmsr
+        mov     %eax, pvh_entry_state + ES_EFER
+        mov     %edx, pvh_entry_state + ES_EFER + 4
+        /* lar/lsl read the loader's GDT: before ours replaces it. */
+        SEG_STATE 0
+        SEG_STATE 1
+        SEG_STATE 2
+        SEG_STATE 3
+        SEG_STATE 4
+        SEG_STATE 5
+        SEG_STATE 6
+        /* A stack we trust, for pushf: our own GDT's flat data segment.
+         * Not a reload of %ds: Xen enters with null selectors whose hidden
+         * state is flat, and loading a null selector into %ss faults. */
+        lgdt    boot_gdt_desc
+        mov     $0x10, %eax
+        mov     %eax, %ss
+        mov     $entry_capture_stack_top, %esp
+        pushf
+        popl    pvh_entry_state + ES_EFLAGS
         cli
         cld
-        mov     %ebx, %esi              /* keep start_info across the bss wipe */
+
+        mov     pvh_entry_state + ES_EBX, %esi /* start_info, kept across the bss wipe */
 
         mov     $__bss_start, %edi
         mov     $__bss_end, %ecx
@@ -142,6 +207,13 @@ boot_gdt_desc:
         .globl  pvh_start_info_paddr
 pvh_start_info_paddr:
         .long   0
+        .p2align 3
+        .globl  pvh_entry_state
+pvh_entry_state:                        /* in .data: survives the bss wipe */
+        .skip   ES_SIZE
+        .p2align 4
+        .skip   64
+entry_capture_stack_top:
 
         .bss
         .p2align 12

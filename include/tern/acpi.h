@@ -27,6 +27,11 @@ struct acpi_poweroff {
 int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
                        struct acpi_poweroff *out, char *why, unsigned whylen);
 
+/* A valid RSDP at addr: signature, checksum, and for revision 2 and up
+ * the extended checksum.  *revision gets its revision byte. */
+bool acpi_rsdp_valid(const struct phys_window *w, uint64_t addr,
+                     unsigned *revision);
+
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);
 

@@ -33,6 +33,10 @@ struct boot_info {
     uint64_t rsdp_paddr;
     uint64_t memmap_paddr;
     uint32_t memmap_entries;
+    /* fields the ABI says must be zero, as received (for pvhcheck) */
+    uint32_t si_reserved;
+    unsigned memmap_reserved_nonzero; /* entries with reserved != 0 */
+    unsigned modlist_reserved_nonzero;
 
     /* copies */
     char cmdline[BOOT_CMDLINE_MAX];

@@ -249,3 +249,16 @@ int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
                     (unsigned long long)out->rsdp);
     return read_fadt(&c, fadt, out);
 }
+
+bool acpi_rsdp_valid(const struct phys_window *w, uint64_t addr,
+                     unsigned *revision)
+{
+    char why[8];
+    struct ctx c = {w, why, sizeof(why)};
+    uint8_t rev;
+
+    if (!rsdp_ok(&c, addr) || !phys_read_u8(w, addr + 15, &rev))
+        return false;
+    *revision = rev;
+    return rev < 2 || checksum_ok(&c, addr, 36);
+}
