@@ -67,7 +67,7 @@ include arch/x86_64/Makefile.frag
 include $(wildcard lib/*/Makefile.frag)
 obj-y += boot/pvh_boot.c boot/pvh.c boot/phys.c boot/cmdline.c boot/boot.c \
          boot/shutdown.c
-obj-y += $(wildcard apps/$(APP)/*.c)
+obj-y += $(wildcard apps/$(APP)/*.c apps/$(APP)/*.S)
 
 OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))
 
@@ -99,7 +99,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
   -DTERN_VERSION='"$(TERN_VERSION)"' \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
-  -z noexecstack --gc-sections -T arch/x86_64/linker.ld
+  -z noexecstack --gc-sections -T arch/x86_64/linker.ld \
+  --defsym=TERN_LOAD_ADDR=$(CONFIG_LOAD_ADDR)
 
 # Apps may use floating point (the entry code enables SSE); the runtime's
 # own code does not, so it never needs the FPU state saved.
@@ -143,7 +144,8 @@ run-xen: setup
 # ---- tests --------------------------------------------------------------------
 UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
   lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
-  lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c
+  lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c \
+  apps/pvhload/elf.c apps/pvhload/build.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

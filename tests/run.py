@@ -320,7 +320,99 @@ def boot_tests(tmp):
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
     ]
     tests += xen_tests(tmp)
+    tests += pvhload_tests(tmp)
     return [t for t in tests if ONLY in t.name]
+
+
+class PvhloadBoot(Boot):
+    """A Tern image booted through apps/pvhload with a fault injected:
+    append is the guest's command line, app the guest."""
+
+    def __init__(self, name, guest, fault, **kw):
+        self.fault = fault
+        kw.setdefault("mem", "128M")
+        super().__init__(name, guest, **kw)
+
+    def command(self, image):
+        loader = os.path.join(BUILD, "pvhload", "tern-pvhload.elf")
+        return [os.path.join(ROOT, "scripts/run-qemu"), loader, *self.extra]
+
+    def run(self):
+        guest = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
+        self.module = guest
+        self.append, guest_cmdline = (f"-- --fault={self.fault} -- "
+                                      f"{self.append}"), self.append
+        try:
+            return super().run()
+        finally:
+            self.append = guest_cmdline
+
+
+# Every pvhload fault, booted end to end through Tern's real boot path:
+# (fault, guest, expected status, line the guest must print).
+PVHLOAD_FAULTS = [
+    ("none", "bootinfo", 7, r'^bootinfo: argv\[1\] "hi"$'),
+    ("bad-magic", "hello", 114,
+     r"^tern: fatal: start_info: bad magic 0x12345678 \(expected 0x336ec578\)$"),
+    ("version-2", "hello", 0, r"^tern: start_info version 2 is newer than 1"),
+    ("version-0", "hello", 0, r"^tern: memory map from fw_cfg etc/e820: "),
+    ("no-memmap", "hello", 0, r"^tern: memory map from fw_cfg etc/e820: "),
+    ("memmap-unsorted", "hello", 0,
+     r"^tern: warning: memmap: [1-9]\d* unsorted and \d+ overlapping entries repaired$"),
+    ("memmap-overlap", "hello", 0,
+     r"^tern: warning: memmap: \d+ unsorted and [1-9]\d* overlapping entries repaired$"),
+    ("memmap-empty-entry", "hello", 0, r"^tern: memmap: 1 zero-size entries skipped$"),
+    ("memmap-wrap", "hello", 115,
+     r"^tern: fatal: start_info: memmap entry 7 \(addr 0xfffffffffffff000 size 0x2000\) wraps past 2\^64$"),
+    ("memmap-huge-count", "hello", 115,
+     r"^tern: fatal: start_info: memmap_entries=100000 exceeds the maximum 128$"),
+    ("memmap-no-ram", "hello", 116,
+     r"^tern: fatal: memmap: kernel image 0x100000-0x[0-9a-f]+ is not in RAM$"),
+    ("cmdline-outside-ram", "hello", 117,
+     r"^tern: fatal: start_info: cmdline_paddr=0xfff000000000 is outside memory$"),
+    ("cmdline-unterminated", "hello", 117,
+     r"^tern: fatal: start_info: cmdline at 0x[0-9a-f]+ is unterminated within 2048 bytes$"),
+    ("modules-huge-count", "hello", 118,
+     r"^tern: fatal: start_info: nr_modules=100000 exceeds the maximum 16$"),
+    ("modlist-null", "hello", 118,
+     r"^tern: fatal: start_info: nr_modules=1 but modlist_paddr is 0$"),
+    ("module-past-ram", "hello", 118,
+     r"^tern: fatal: start_info: module 0 \(0x[0-9a-f]+, 65536 bytes\) is outside memory$"),
+    ("module-over-image", "hello", 118,
+     r"^tern: fatal: start_info: module 0 \(0x100000, 4096 bytes\) overlaps the kernel image$"),
+    ("start-info-in-image", "hello", 114,
+     r"^tern: fatal: start_info at 0x[0-9a-f]+ lies inside the kernel image 0x100000-0x[0-9a-f]+$"),
+]
+
+
+def pvhload_tests(tmp):
+    tests = []
+    for fault, guest, status, line in PVHLOAD_FAULTS:
+        ok = status < 100
+        tests.append(PvhloadBoot(
+            f"pvhload {fault}", guest, fault,
+            append="tern.exit=debugexit -- hi --exit=7",
+            status=debug_exit(status),
+            forbid=(r"tern: fatal",) if ok else (r"CPU exception",),
+            expect=[rf"^pvhload: \d+ segment\(s\), entry 0x100000, start_info 0x[0-9a-f]+, fault {fault}",
+                    line] + ([rf"^tern: exit status {status}$"] if ok else
+                             [rf"^tern: stopping with status {status}$"])))
+    junk, _ = module_file(tmp, "junk.bin", 3000, 1)
+    tests += [
+        Boot("pvhload refuses a non-ELF module", "pvhload", "pc", "128M",
+             module=junk, append="tern.exit=debugexit", status=debug_exit(3),
+             expect=[r"^pvhload: module 0 \(3000 bytes\): not an ELF file$"]),
+        Boot("pvhload refuses an ELF without the PVH note", "pvhload", "pc",
+             "128M", module="/bin/true", append="tern.exit=debugexit",
+             status=debug_exit(3),
+             expect=[r"^pvhload: module 0 \(\d+ bytes\): "
+                     r"(no Xen PHYS32_ENTRY note: not a PVH kernel|segment .*)$"]),
+        PvhloadBoot("pvhload gives a loader pvhcheck passes", "pvhcheck",
+                    "none", append="tern.exit=debugexit", status=debug_exit(0),
+                    expect=[r"^PASS tr: a 32-bit TSS", r"^Test result: SUCCESS$"],
+                    check=pvhcheck_fails([])),
+    ]
+    return tests
 
 
 def xen_tests(tmp):
