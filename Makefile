@@ -66,7 +66,7 @@ obj-y :=
 include arch/x86_64/Makefile.frag
 include $(wildcard lib/*/Makefile.frag)
 obj-y += boot/pvh_boot.c boot/pvh.c boot/phys.c boot/cmdline.c boot/boot.c \
-         boot/shutdown.c
+         boot/shutdown.c boot/bootstats.c
 obj-y += $(wildcard apps/$(APP)/*.c apps/$(APP)/*.S)
 
 OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <tern/arch.h>
 #include <tern/boot.h>
+#include <tern/bootstats.h>
 #include <tern/cmdline.h>
 #include <tern/config.h>
 #include <tern/console.h>
@@ -112,15 +113,21 @@ void boot_main(struct boot_info *bi)
     mm_init(bi);
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
-    shutdown_init(&boot_low_window, bi->rsdp_paddr);
+    boot_mark("memory");
+    shutdown_init(bi->rsdp_paddr);
     clock_init();
+    boot_mark("clock");
 #ifdef CONFIG_LIBC_NEWLIB
     libc_init(bi, args.env);
+    boot_mark("libc");
 #endif
     print_start_of_day(bi);
     paging_unmap_null_page();
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);
+    boot_mark("main");
+    if (args.bootstats)
+        boot_marks_print();
 #ifdef CONFIG_LIBC_NEWLIB
     exit(main(args.argc, args.argv)); /* runs atexit, flushes stdio */
 #else

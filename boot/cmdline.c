@@ -11,6 +11,7 @@ struct option {
     const char *name; /* after "tern." */
     int (*apply)(struct boot_args *args, const char *value);
     const char *expected;
+    int flag; /* may stand alone: "tern.bootstats" means "=1" */
 };
 
 static int is_blank(char c)
@@ -80,9 +81,18 @@ static int apply_exit(struct boot_args *args, const char *value)
     return 0;
 }
 
+static int apply_bootstats(struct boot_args *args, const char *value)
+{
+    if (strcmp(value, "0") && strcmp(value, "1"))
+        return -1;
+    args->bootstats = value[0] == '1';
+    return 0;
+}
+
 static const struct option options[] = {
-    {"loglevel", apply_loglevel, "0-4 or quiet|error|warn|info|debug"},
-    {"exit", apply_exit, "poweroff|debugexit|halt"},
+    {"loglevel", apply_loglevel, "0-4 or quiet|error|warn|info|debug", 0},
+    {"exit", apply_exit, "poweroff|debugexit|halt", 0},
+    {"bootstats", apply_bootstats, "0|1", 1},
 };
 
 static void apply_option(struct boot_args *args, const char *word)
@@ -96,7 +106,9 @@ static void apply_option(struct boot_args *args, const char *word)
 
         if (strlen(o->name) != len || strncmp(o->name, name, len) != 0)
             continue;
-        if (!eq)
+        if (!eq && o->flag)
+            o->apply(args, "1");
+        else if (!eq)
             pr_warn("option '%s' needs a value (%s)", word, o->expected);
         else if (o->apply(args, eq + 1))
             pr_warn("option '%s': bad value '%s' (expected %s)", word,

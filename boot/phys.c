@@ -2,14 +2,24 @@
 #include <string.h>
 #include <tern/phys.h>
 
-bool phys_read(const struct phys_window *w, uint64_t paddr, void *dst,
-               size_t len)
+const uint8_t *phys_map(const struct phys_window *w, uint64_t paddr,
+                        size_t len)
 {
     uint64_t off = paddr - w->base;
 
     if (paddr < w->base || off > w->size || len > w->size - off)
+        return 0;
+    return (const uint8_t *)(w->host_base + (uintptr_t)off);
+}
+
+bool phys_read(const struct phys_window *w, uint64_t paddr, void *dst,
+               size_t len)
+{
+    const uint8_t *p = phys_map(w, paddr, len);
+
+    if (!p)
         return false;
-    memcpy(dst, (const void *)(w->host_base + (uintptr_t)off), len);
+    memcpy(dst, p, len);
     return true;
 }
 

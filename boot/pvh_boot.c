@@ -3,6 +3,7 @@
  * then joins boot_main().  Nothing after this file sees start_info. */
 #include <tern/arch.h>
 #include <tern/boot.h>
+#include <tern/bootstats.h>
 #include <tern/console.h>
 #include <tern/entry_state.h>
 #include <tern/exit.h>
@@ -89,6 +90,7 @@ void pvh_start_c(uint32_t start_info_paddr)
     entry_state_finish();
     traps_init();
     console_init();
+    boot_mark("console");
 #ifdef CONFIG_XEN
     if (xen_init() == 0) {
         xen_console_init();
@@ -107,5 +109,6 @@ void pvh_start_c(uint32_t start_info_paddr)
         tern_fatal(err.status, "%s", err.msg);
     bi->reserved_count = pvh_reserved_ranges(
         bi, bi->reserved, sizeof(bi->reserved) / sizeof(bi->reserved[0]));
+    boot_mark("start_info");
     boot_main(bi);
 }

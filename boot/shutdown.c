@@ -35,36 +35,43 @@ static void xen_shutdown(unsigned reason)
 #endif
 
 int tern_exit_mode = CONFIG_EXIT_MODE;
-static struct acpi_poweroff acpi;
-static int acpi_ready;
+static uint64_t rsdp_hint;
 
-void shutdown_init(const struct phys_window *w, uint64_t rsdp_paddr)
+void shutdown_init(uint64_t rsdp_paddr)
 {
-    char why[96];
-
-    acpi_ready = acpi_find_poweroff(w, rsdp_paddr, &acpi, why,
-                                    sizeof(why)) == 0;
-    if (!acpi_ready)
-        pr_info("poweroff: ACPI unusable (%s)", why);
+    rsdp_hint = rsdp_paddr;
 }
 
 const char *shutdown_describe(char *buf, unsigned len)
 {
-    if (on_xen())
-        tern_snprintf(buf, len, "SCHEDOP_shutdown (ACPI %s)",
-                      acpi_ready ? "found, unused" : "unusable");
-    else if (!acpi_ready)
-        tern_snprintf(buf, len, "none (halt)");
-    else if (acpi.hw_reduced)
-        tern_snprintf(buf, len, "ACPI sleep control %s 0x%llx, S5 type %u",
-                      acpi.sleep_space == ACPI_SPACE_IO ? "port" : "mmio",
-                      (unsigned long long)acpi.sleep_addr, acpi.slp_typ_a);
-    else
-        tern_snprintf(buf, len, "ACPI PM1a 0x%x, S5 type %u (RSDP 0x%llx, %s)",
-                      acpi.pm1a_cnt, acpi.slp_typ_a,
-                      (unsigned long long)acpi.rsdp,
-                      acpi.used_xsdt ? "XSDT" : "RSDT");
+    tern_snprintf(buf, len, "%s", on_xen() ? "SCHEDOP_shutdown"
+                                           : "ACPI S5 (tables read at exit)");
     return buf;
+}
+
+/* Read ACPI only when powering off: the table walk is most of a boot's
+ * instructions otherwise.  Page 0 (the EBDA pointer) is unmapped by then,
+ * so the window starts above it and the RSDP search skips the EBDA. */
+static const struct acpi_poweroff *find_acpi(void)
+{
+    static const struct phys_window window = {0x1000, (4ull << 30) - 0x1000,
+                                              0x1000};
+    static struct acpi_poweroff acpi;
+    char why[96];
+
+    if (acpi_find_poweroff(&window, rsdp_hint, &acpi, why, sizeof(why))) {
+        tern_printf("tern: poweroff: ACPI unusable (%s)\n", why);
+        return 0;
+    }
+    if (acpi.hw_reduced)
+        pr_debug("poweroff: ACPI sleep control %s 0x%llx, S5 type %u",
+                 acpi.sleep_space == ACPI_SPACE_IO ? "port" : "mmio",
+                 (unsigned long long)acpi.sleep_addr, acpi.slp_typ_a);
+    else
+        pr_debug("poweroff: ACPI PM1a 0x%x, S5 type %u (RSDP 0x%llx, %s)",
+                 acpi.pm1a_cnt, acpi.slp_typ_a, (unsigned long long)acpi.rsdp,
+                 acpi.used_xsdt ? "XSDT" : "RSDT");
+    return &acpi;
 }
 
 static void debug_exit(int status)
@@ -75,15 +82,17 @@ static void debug_exit(int status)
 /* Under Xen, power-off never depends on ACPI. */
 static __attribute__((noreturn)) void power_off_or_halt(unsigned xen_reason)
 {
+    const struct acpi_poweroff *acpi;
+
     if (on_xen()) {
         xen_shutdown(xen_reason);
         tern_printf("tern: Xen refused SCHEDOP_shutdown; halting\n");
-    } else if (acpi_ready) {
-        acpi_enter_s5(&acpi);
+    } else if ((acpi = find_acpi()) != 0) {
+        acpi_enter_s5(acpi);
         for (volatile long i = 0; i < POWEROFF_GRACE_SPINS; i++)
             cpu_pause();
         tern_printf("tern: ACPI power-off did not take effect; halting\n");
-    } else if (!on_xen()) {
+    } else {
         tern_printf("tern: halted\n");
     }
     console_flush();

@@ -128,14 +128,22 @@ static void check_modules(void)
 static void check_rsdp(void)
 {
     unsigned rev = 0;
+    bool valid;
+    char why[128];
 
     if (!bi->rsdp_paddr) {
         skip("si.rsdp", "rsdp_paddr is 0: the OS must search for the RSDP");
         return;
     }
-    check(acpi_rsdp_valid(&boot_low_window, bi->rsdp_paddr, &rev), "si.rsdp",
+    valid = acpi_rsdp_valid(&boot_low_window, bi->rsdp_paddr, &rev);
+    check(valid, "si.rsdp",
           "a valid RSDP: signature and checksums (0x%llx, revision %u)",
           (unsigned long long)bi->rsdp_paddr, rev);
+    if (!valid)
+        return;
+    check(acpi_check_root_tables(&boot_low_window, bi->rsdp_paddr, why,
+                                 sizeof(why)) == 0,
+          "si.rsdp.tables", "the RSDT/XSDT it names are valid (%s)", why);
 }
 
 static void check_memmap(void)

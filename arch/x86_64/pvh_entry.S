@@ -67,6 +67,9 @@ pvh_start:
         mov     %edi, pvh_entry_state + ES_EDI
         mov     %ebp, pvh_entry_state + ES_EBP
         mov     %esp, pvh_entry_state + ES_ESP
+        rdtsc
+        mov     %eax, pvh_entry_state + ES_TSC
+        mov     %edx, pvh_entry_state + ES_TSC + 4
         mov     %cs, pvh_entry_state + ES_SEL + 0
         mov     %ds, pvh_entry_state + ES_SEL + 2
         mov     %es, pvh_entry_state + ES_SEL + 4
@@ -108,11 +111,12 @@ pvh_start:
 
         mov     pvh_entry_state + ES_EBX, %esi /* start_info, kept across the bss wipe */
 
-        mov     $__bss_start, %edi
+        mov     $__bss_start, %edi      /* both ends 16-byte aligned */
         mov     $__bss_end, %ecx
         sub     %edi, %ecx
+        shr     $2, %ecx
         xor     %eax, %eax
-        rep stosb
+        rep stosl
 
         mov     %esi, pvh_start_info_paddr
         mov     $boot_stack_top, %esp

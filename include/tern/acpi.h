@@ -32,6 +32,11 @@ int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
 bool acpi_rsdp_valid(const struct phys_window *w, uint64_t addr,
                      unsigned *revision);
 
+/* The RSDT and (revision 2 and up) XSDT the RSDP names are valid tables.
+ * 0 with why[] listing them, or -1 with why[] naming the bad one. */
+int acpi_check_root_tables(const struct phys_window *w, uint64_t rsdp,
+                           char *why, unsigned whylen);
+
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);
 

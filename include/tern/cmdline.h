@@ -17,6 +17,7 @@ struct boot_args {
     /* runtime options: set the defaults before cmdline_parse */
     int loglevel;
     int exit_mode;
+    int bootstats; /* print the boot phases' TSC marks */
 };
 
 /* Never fails: an unknown or malformed option is one warning line and the

@@ -23,7 +23,8 @@
 #define ES_SEGS 88 /* 7 x {access rights, limit, valid flags}: 12 bytes */
 #define ES_SEG_SIZE 12
 #define ES_DESC (ES_SEGS + 7 * ES_SEG_SIZE + 4) /* filled from C */
-#define ES_SIZE (ES_DESC + 7 * 8 + 8)
+#define ES_TSC (ES_DESC + 7 * 8 + 8) /* rdtsc at the first instruction */
+#define ES_SIZE (ES_TSC + 8)
 
 #define ES_SEG_LAR_OK 1 /* lar succeeded: access rights valid */
 #define ES_SEG_LSL_OK 2 /* lsl succeeded: limit valid */
@@ -58,6 +59,7 @@ struct pvh_entry_state {
     uint64_t desc[SEG_COUNT];
     uint32_t desc_valid; /* bit per segment */
     uint32_t pad1;
+    uint64_t tsc; /* the time stamp counter at entry, for tern.bootstats */
 };
 
 /* Copy the descriptors the saved selectors name out of the loader's GDT. */

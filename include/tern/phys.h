@@ -21,4 +21,9 @@ bool phys_read(const struct phys_window *w, uint64_t paddr, void *dst,
 
 bool phys_read_u8(const struct phys_window *w, uint64_t paddr, uint8_t *v);
 
+/* A pointer to [paddr, paddr + len) when all of it is in the window, else
+ * NULL: for scanning whole tables without a copy. */
+const uint8_t *phys_map(const struct phys_window *w, uint64_t paddr,
+                        size_t len);
+
 #endif

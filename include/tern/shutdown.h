@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <tern/phys.h>
 
-/* Find the ACPI power-off method; without one, exit halts. */
-void shutdown_init(const struct phys_window *w, uint64_t rsdp_paddr);
+/* Remember where the loader said the RSDP is; ACPI is read at exit. */
+void shutdown_init(uint64_t rsdp_paddr);
 /* One phrase for the start-of-day dump. */
 const char *shutdown_describe(char *buf, unsigned len);
 

@@ -54,14 +54,12 @@ static uint64_t read_le(struct ctx *c, uint64_t at, unsigned n, bool *ok)
 
 static bool checksum_ok(struct ctx *c, uint64_t at, uint32_t len)
 {
-    uint8_t sum = 0, b;
+    const uint8_t *p = phys_map(c->w, at, len);
+    uint8_t sum = 0;
 
-    for (uint32_t i = 0; i < len; i++) {
-        if (!phys_read_u8(c->w, at + i, &b))
-            return false;
-        sum = (uint8_t)(sum + b);
-    }
-    return sum == 0;
+    for (uint32_t i = 0; p && i < len; i++)
+        sum = (uint8_t)(sum + p[i]);
+    return p && sum == 0;
 }
 
 /* Length of the valid table with this signature at addr, or 0. */
@@ -146,45 +144,47 @@ static uint64_t fadt_from_rsdp(struct ctx *c, uint64_t rsdp,
 }
 
 /* Decode one AML integer element of a package: Zero, One, BytePrefix,
- * WordPrefix (low byte). */
-static int aml_small_int(struct ctx *c, uint64_t *at, uint8_t *v)
+ * WordPrefix (low byte).  *at moves past it; false past the end. */
+static bool aml_small_int(const uint8_t *p, uint32_t len, uint32_t *at,
+                          uint8_t *v)
 {
-    uint8_t op, b;
+    uint8_t op;
 
-    if (!phys_read_u8(c->w, (*at)++, &op))
-        return -1;
+    if (*at >= len)
+        return false;
+    op = p[(*at)++];
     if (op == 0x00 || op == 0x01) {
         *v = op;
-        return 0;
+        return true;
     }
-    if ((op == 0x0a || op == 0x0b) && phys_read_u8(c->w, (*at)++, &b)) {
-        *at += op == 0x0b;
-        *v = b;
-        return 0;
+    if ((op == 0x0a || op == 0x0b) && *at + (op == 0x0b) < len) {
+        *v = p[*at];
+        *at += 1u + (op == 0x0b);
+        return true;
     }
-    return -1;
+    return false;
 }
 
 /* Name(_S5, Package() { a, b, ... }) somewhere in the DSDT's AML. */
 static int find_s5(struct ctx *c, uint64_t dsdt, uint32_t len,
                    struct acpi_poweroff *out)
 {
-    for (uint64_t at = dsdt + HDR_LEN + 1; at + 8 <= dsdt + len; at++) {
-        char name[4];
-        uint8_t before = 0, op, lead;
-        uint64_t p;
+    const uint8_t *p = phys_map(c->w, dsdt, len);
 
-        if (!phys_read(c->w, at, name, 4) || memcmp(name, "_S5_", 4))
+    for (uint32_t at = HDR_LEN + 2; p && at + 8 <= len; at++) {
+        uint8_t before;
+        uint32_t elem;
+
+        if (p[at] != '_')
+            continue; /* the common case, kept cheap: DSDTs are large */
+        before = p[at - 1] == '\\' ? p[at - 2] : p[at - 1];
+        if (p[at + 1] != 'S' || p[at + 2] != '5' || p[at + 3] != '_' ||
+            before != AML_NAME_OP ||
+            p[at + 4] != AML_PACKAGE_OP)
             continue;
-        phys_read_u8(c->w, at - 1, &before);
-        if (before == '\\')
-            phys_read_u8(c->w, at - 2, &before);
-        if (before != AML_NAME_OP || !phys_read_u8(c->w, at + 4, &op) ||
-            op != AML_PACKAGE_OP || !phys_read_u8(c->w, at + 5, &lead))
-            continue;
-        p = at + 6 + (lead >> 6) + 1; /* PkgLength bytes, NumElements */
-        if (aml_small_int(c, &p, &out->slp_typ_a) ||
-            aml_small_int(c, &p, &out->slp_typ_b))
+        elem = at + 6 + (p[at + 5] >> 6) + 1; /* PkgLength, NumElements */
+        if (!aml_small_int(p, len, &elem, &out->slp_typ_a) ||
+            !aml_small_int(p, len, &elem, &out->slp_typ_b))
             return fail(c, "DSDT \\_S5 package is malformed");
         return 0;
     }
@@ -261,4 +261,29 @@ bool acpi_rsdp_valid(const struct phys_window *w, uint64_t addr,
         return false;
     *revision = rev;
     return rev < 2 || checksum_ok(&c, addr, 36);
+}
+
+int acpi_check_root_tables(const struct phys_window *w, uint64_t rsdp,
+                           char *why, unsigned whylen)
+{
+    struct ctx c = {w, why, whylen};
+    bool ok = true;
+    uint8_t rev = (uint8_t)read_le(&c, rsdp + 15, 1, &ok);
+    uint64_t rsdt = read_le(&c, rsdp + 16, 4, &ok);
+    uint64_t xsdt = rev >= 2 ? read_le(&c, rsdp + 24, 8, &ok) : 0;
+
+    if (!ok)
+        return fail(&c, "RSDP at 0x%llx unreadable", (unsigned long long)rsdp);
+    if (rsdt && !table_len(&c, rsdt, "RSDT"))
+        return fail(&c, "RSDT at 0x%llx: bad signature, length or checksum",
+                    (unsigned long long)rsdt);
+    if (xsdt && !table_len(&c, xsdt, "XSDT"))
+        return fail(&c, "XSDT at 0x%llx: bad signature, length or checksum",
+                    (unsigned long long)xsdt);
+    if (!rsdt && !xsdt)
+        return fail(&c, "RSDP names neither an RSDT nor an XSDT");
+    tern_snprintf(why, whylen, "RSDT 0x%llx%s, XSDT 0x%llx%s",
+                  (unsigned long long)rsdt, rsdt ? " valid" : "",
+                  (unsigned long long)xsdt, xsdt ? " valid" : "");
+    return 0;
 }

@@ -137,19 +137,12 @@ static uint64_t rtc_wall_ns(void)
            1000000000ull;
 }
 
-void clock_init(void)
+/* The TSC's rate, measured the first time a clock is read: the 10 ms of
+ * PIT calibration is not charged to appliances that never ask the time. */
+static void calibrate_tsc(void)
 {
     const char *how = "PIT";
 
-#ifdef CONFIG_XEN
-    if (xen_present() && xen_system_time_ns()) {
-        source = SOURCE_XEN;
-        wall_at_boot_ns = xen_wallclock_base_ns();
-        tern_snprintf(description, sizeof(description), "Xen pvclock");
-        return;
-    }
-#endif
-    tsc_at_boot = rdtsc();
     tsc_hz = tsc_hz_from_cpuid(&how);
     if (!tsc_hz)
         tsc_hz = tsc_hz_from_pit();
@@ -163,9 +156,35 @@ void clock_init(void)
         tsc_hz = FALLBACK_TSC_HZ;
         how = "assumed";
     }
-    wall_at_boot_ns = rtc_wall_ns();
     tern_snprintf(description, sizeof(description), "TSC %llu MHz (%s)",
                   (unsigned long long)(tsc_hz / 1000000), how);
+}
+
+void clock_init(void)
+{
+#ifdef CONFIG_XEN
+    if (xen_present() && xen_system_time_ns()) {
+        source = SOURCE_XEN;
+        wall_at_boot_ns = xen_wallclock_base_ns();
+        tern_snprintf(description, sizeof(description), "Xen pvclock");
+        return;
+    }
+#endif
+    tsc_at_boot = rdtsc();
+    tern_snprintf(description, sizeof(description),
+                  "TSC (rate measured on first use)");
+}
+
+/* The CMOS RTC is read once, on first use, like the TSC's rate. */
+static uint64_t wall_base(void)
+{
+    static int read;
+
+    if (!read && source == SOURCE_TSC) {
+        read = 1;
+        wall_at_boot_ns = rtc_wall_ns();
+    }
+    return wall_at_boot_ns;
 }
 
 uint64_t clock_monotonic_ns(void)
@@ -174,15 +193,17 @@ uint64_t clock_monotonic_ns(void)
 
     if (source == SOURCE_XEN)
         return xen_system_time_ns();
+    if (!tsc_hz)
+        calibrate_tsc();
     ticks = rdtsc() - tsc_at_boot;
     return (uint64_t)((unsigned __int128)ticks * 1000000000ull / tsc_hz);
 }
 
 uint64_t clock_wall_ns(void)
 {
-    if (!wall_at_boot_ns)
-        return 0;
-    return wall_at_boot_ns + clock_monotonic_ns();
+    uint64_t base = wall_base();
+
+    return base ? base + clock_monotonic_ns() : 0;
 }
 
 const char *clock_describe(void)

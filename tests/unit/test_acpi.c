@@ -134,3 +134,15 @@ TEST(acpi_pointers_out_of_the_window_do_not_crash)
     table(XSDT, "XSDT", 44);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
 }
+
+TEST(acpi_root_tables_check_names_the_bad_one)
+{
+    char msg[128];
+
+    build_tables(0);
+    CHECK(acpi_check_root_tables(&fake_window, RSDP, msg, sizeof(msg)) == 0);
+    CHECK(strstr(msg, "XSDT 0x10800 valid"));
+    *(uint8_t *)at(XSDT + 20) ^= 0xff;
+    CHECK(acpi_check_root_tables(&fake_window, RSDP, msg, sizeof(msg)) == -1);
+    CHECK(strstr(msg, "XSDT at 0x10800"));
+}

@@ -8,6 +8,7 @@ static struct boot_args args;
 
 static void parse(const char *line)
 {
+    args.bootstats = 0;
     args.loglevel = 3;
     args.exit_mode = TERN_EXIT_MODE_POWEROFF;
     cmdline_parse(line, "app", &args);
@@ -118,4 +119,14 @@ TEST(cmdline_longer_than_the_buffer_is_cut_not_overrun)
     for (int i = 1; i < args.argc; i++)
         CHECK(args.argv[i] >= args.buf &&
               args.argv[i] + strlen(args.argv[i]) < args.buf + sizeof(args.buf));
+}
+
+TEST(cmdline_flag_options_stand_alone_or_take_0_1)
+{
+    parse("tern.bootstats");
+    CHECK(args.bootstats == 1 && log_text()[0] == 0);
+    parse("tern.bootstats=0");
+    CHECK(args.bootstats == 0);
+    parse("tern.bootstats=yes");
+    CHECK(args.bootstats == 0 && log_contains("bad value 'yes' (expected 0|1)"));
 }
