@@ -5,6 +5,7 @@
 #   make run-xen [ARGS=..] the same as a PVH dom0 of Xen inside QEMU
 #   make test              unit tests, fuzz smoke run, boot tests
 #   make fuzz              run the start_info fuzzer (FUZZ_SECONDS=60)
+#   make bench             size, boot-cost and memory figures (no verdicts)
 #   make menuconfig        edit build/<app>/.config
 #   make defconfig         reset build/<app>/.config from configs/
 #   make clean
@@ -30,7 +31,7 @@ ifeq ($(wildcard $(DEFCONFIG)),)
 $(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
-.PHONY: all run run-xen test unit fuzz menuconfig defconfig clean setup images
+.PHONY: all run run-xen test bench unit fuzz menuconfig defconfig clean setup images
 all: $(IMAGE)
 
 # ---- configuration (kconfiglib) --------------------------------------------
@@ -173,11 +174,16 @@ fuzz: $(FUZZ_BIN)
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_CORPUS)
 
 images:
-	@for a in $(APPS); do $(MAKE) --no-print-directory APP=$$a all || exit 1; done
+	@for a in $(APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
 
 test: images $(UNIT_BIN)
 	@command -v clang >/dev/null && $(MAKE) --no-print-directory $(FUZZ_BIN) || true
 	@$(PYTHON) tests/run.py
+
+# Figures, not verdicts: sizes, boot instructions, memory floor, ratios
+# against QEMU's floor and a Linux guest (docs/performance.md).
+bench: images
+	@$(PYTHON) tests/bench/bench.py
 
 clean:
 	rm -rf $(BUILD)

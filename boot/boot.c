@@ -102,6 +102,21 @@ static void print_start_of_day(const struct boot_info *bi)
 #endif
 }
 
+void boot_exit_stats(void)
+{
+    const struct page_allocator *pa = mm_pages();
+    uint64_t heap = 0;
+
+#ifdef CONFIG_LIBC_NEWLIB
+    heap = libc_heap_peak();
+#endif
+    tern_printf("tern: bootstats: exit pages_used %llu of %llu heap_peak "
+                "%llu\n",
+                (unsigned long long)(pa->total_pages - pa->free_pages),
+                (unsigned long long)pa->total_pages,
+                (unsigned long long)heap);
+}
+
 void boot_main(struct boot_info *bi)
 {
     unsigned n;
@@ -126,6 +141,7 @@ void boot_main(struct boot_info *bi)
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);
     boot_mark("main");
+    boot_stats_enabled = args.bootstats;
     if (args.bootstats)
         boot_marks_print();
 #ifdef CONFIG_LIBC_NEWLIB

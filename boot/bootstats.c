@@ -12,6 +12,7 @@ static struct {
     uint64_t tsc;
 } marks[MAX_MARKS];
 static unsigned nmarks;
+int boot_stats_enabled;
 
 void boot_mark(const char *phase)
 {

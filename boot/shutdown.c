@@ -2,6 +2,7 @@
  * as tern.exit says.  Power-off never hangs: when it does not take, we say
  * so and halt. */
 #include <tern/acpi.h>
+#include <tern/bootstats.h>
 #include <tern/config.h>
 #include <tern/console.h>
 #include <tern/exit.h>
@@ -102,6 +103,8 @@ static __attribute__((noreturn)) void power_off_or_halt(unsigned xen_reason)
 void tern_exit(int status)
 {
     console_flush();
+    if (boot_stats_enabled)
+        boot_exit_stats();
     tern_log(LOG_QUIET, "exit status %d", status);
     if (tern_exit_mode == TERN_EXIT_MODE_DEBUGEXIT)
         debug_exit(status);

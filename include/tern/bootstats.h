@@ -8,4 +8,9 @@ void boot_mark(const char *phase);
 /* "tern: bootstats: <phase> <ticks since entry> ..." on one line. */
 void boot_marks_print(void);
 
+/* Set from tern.bootstats; tern_exit then reports memory use. */
+extern int boot_stats_enabled;
+/* "tern: bootstats: exit pages_used N of M heap_peak B" (boot.c). */
+void boot_exit_stats(void);
+
 #endif

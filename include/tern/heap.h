@@ -7,6 +7,7 @@
 
 struct heap {
     uintptr_t start, brk, end;
+    uintptr_t peak; /* highest break so far */
 };
 
 /* Move the break by incr; the old break in *old.  0, or -1 when the heap

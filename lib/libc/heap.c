@@ -8,5 +8,7 @@ int heap_move(struct heap *h, intptr_t incr, uintptr_t *old)
         return -1;
     *old = h->brk;
     h->brk += (uintptr_t)incr;
+    if (h->brk > h->peak)
+        h->peak = h->brk;
     return 0;
 }

@@ -51,7 +51,7 @@ static void heap_init(void)
 
     while (pages && !(at = page_alloc(pages)))
         pages /= 2;
-    heap = (struct heap){at, at, at + pages * PAGE_SIZE};
+    heap = (struct heap){at, at, at + pages * PAGE_SIZE, at};
 }
 
 /* "/modules/<n>" for each module, and the first word of its cmdline. */
@@ -87,6 +87,11 @@ void libc_init(const struct boot_info *bi, char **env)
                   "newlib, heap %llu KiB at 0x%llx, %u file(s)",
                   (unsigned long long)((heap.end - heap.start) / 1024),
                   (unsigned long long)heap.start, fs.nfiles);
+}
+
+uint64_t libc_heap_peak(void)
+{
+    return heap.peak - heap.start;
 }
 
 const char *libc_describe(void)

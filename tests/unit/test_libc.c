@@ -72,7 +72,7 @@ TEST(modfs_runs_out_of_descriptors_cleanly)
 
 TEST(heap_moves_within_its_bounds_only)
 {
-    struct heap h = {0x1000, 0x1000, 0x3000};
+    struct heap h = {0x1000, 0x1000, 0x3000, 0x1000};
     uintptr_t old = 0;
 
     CHECK(heap_move(&h, 0x1000, &old) == 0 && old == 0x1000 && h.brk == 0x2000);
@@ -81,6 +81,7 @@ TEST(heap_moves_within_its_bounds_only)
     CHECK(heap_move(&h, 0, &old) == 0 && old == 0x3000);
     CHECK(heap_move(&h, -0x2001, &old) == -1 && h.brk == 0x3000);
     CHECK(heap_move(&h, -0x2000, &old) == 0 && h.brk == 0x1000);
+    CHECK(h.peak == 0x3000);
     CHECK(heap_move(&h, INTPTR_MAX, &old) == -1);
     CHECK(heap_move(&h, INTPTR_MIN, &old) == -1);
 }
