@@ -13,6 +13,7 @@
 #include <tern/mm.h>
 #include <tern/shutdown.h>
 #include <tern/tern.h>
+#include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/libc.h>
 #ifdef CONFIG_LIBC_NEWLIB
@@ -96,7 +97,7 @@ static void print_start_of_day(const struct boot_info *bi)
     print_xen(bi);
     pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
             shutdown_describe(how, sizeof(how)));
-    pr_info("clock: %s", clock_describe());
+    pr_info("clock: %s; interrupts: %s", clock_describe(), lapic_describe());
 #ifdef CONFIG_LIBC_NEWLIB
     pr_info("libc: %s", libc_describe());
 #endif
@@ -132,12 +133,13 @@ void boot_main(struct boot_info *bi)
     shutdown_init(bi->rsdp_paddr);
     clock_init();
     boot_mark("clock");
+    sched_init();
 #ifdef CONFIG_LIBC_NEWLIB
     libc_init(bi, args.env);
     boot_mark("libc");
 #endif
     print_start_of_day(bi);
-    paging_unmap_null_page();
+    paging_set_present(0, false); /* NULL dereferences fault */
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);
     boot_mark("main");

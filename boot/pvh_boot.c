@@ -88,6 +88,7 @@ void pvh_start_c(uint32_t start_info_paddr)
     struct pvh_error err;
 
     entry_state_finish();
+    gdt_init();
     traps_init();
     console_init();
     boot_mark("console");

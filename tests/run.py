@@ -198,16 +198,19 @@ def fwcfg_agrees_above_4g(out):
     return None
 
 
-def tap_all_ok(out):
-    """Every TAP line is ok, the plan matches, and there are at least 30."""
-    plan = re.search(r"^1\.\.(\d+)$", out, re.M)
-    lines = re.findall(r"^(not ok|ok) (\d+) - ", out, re.M)
-    if not plan or int(plan.group(1)) < 30:
-        return f"TAP plan missing or under 30 checks: {plan and plan.group(0)}"
-    if len(lines) != int(plan.group(1)):
-        return f"{len(lines)} TAP lines for a plan of {plan.group(1)}"
-    bad = [n for r, n in lines if r != "ok"]
-    return f"not ok: {bad}" if bad else None
+def tap_all_ok(minimum):
+    """Every TAP line is ok, the plan matches, and there are enough."""
+    def check(out):
+        plan = re.search(r"^1\.\.(\d+)$", out, re.M)
+        lines = re.findall(r"^(not ok|ok) (\d+) - ", out, re.M)
+        if not plan or int(plan.group(1)) < minimum:
+            return (f"TAP plan missing or under {minimum} checks: "
+                    f"{plan and plan.group(0)}")
+        if len(lines) != int(plan.group(1)):
+            return f"{len(lines)} TAP lines for a plan of {plan.group(1)}"
+        bad = [n for r, n in lines if r != "ok"]
+        return f"not ok: {bad}" if bad else None
+    return check
 
 
 def libc_selftest_args(path, name=None):
@@ -283,7 +286,13 @@ def boot_tests(tmp):
             append=f"KEY=tern tern.exit=debugexit -- {libc_selftest_args(lmod)}",
             status=debug_exit(0), forbid=(r"^not ok", r"tern: fatal"),
             expect=[r"^# 0 failed$", r"^tern: libc: newlib, heap \d+ KiB"],
-            check=tap_all_ok))
+            check=tap_all_ok(30)))
+        tests.append(Boot(
+            f"timers-selftest {m}", "timers-selftest", m, "64M",
+            append="tern.exit=debugexit", status=debug_exit(0),
+            forbid=(r"^not ok", r"tern: fatal"),
+            expect=[r"^# 0 failed$", r"^ok \d+ - one RTC second is one second"],
+            check=tap_all_ok(10)))
         tests.append(Boot(
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
@@ -309,6 +318,14 @@ def boot_tests(tmp):
         Boot("hello microvm debugcon and com1", "hello", "microvm",
              extra=("-debugcon", f"file:{tmp}/debugcon.log"),
              expect=[r"consoles: com1,debugcon", r"^Hello from Tern$"]),
+        Boot("fault-test pc stack overflow", "fault-test", "pc",
+             append="-- stack", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: stack overflow in thread main \(guard page 0x[0-9a-f]+ touched\)$",
+                     r"^tern: fatal: CPU exception 8 \(#DF double fault\)"]),
+        Boot("fault-test microvm thread stack overflow", "fault-test",
+             "microvm", append="-- thread-stack",
+             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: stack overflow in thread overflow \(guard page 0x[0-9a-f]+ touched\)$"]),
         Boot("fault-test q35 invalid opcode", "fault-test", "q35",
              append="-- ud", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
              expect=[r"^tern: fatal: CPU exception 6 \(#UD invalid opcode\)"]),
@@ -445,9 +462,9 @@ def xen_tests(tmp):
                 module=m0,
                 append=f"KEY=tern -- {libc_selftest_args(m0, m0)}",
                 forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
-                expect=[r"^# 0 failed$", r"^tern: clock: Xen pvclock$",
+                expect=[r"^# 0 failed$", r"^tern: clock: Xen pvclock;",
                         r"\(XEN\).*Hardware Dom0 halted"],
-                check=tap_all_ok),
+                check=tap_all_ok(30)),
         # Xen 4.17 builds a dom0 XSDT from garbage on SeaBIOS machines
         # (FIELD-NOTES): pvhcheck must see it, and Tern must not need ACPI.
         XenBoot("xen dom0 pvhcheck", "pvhcheck", module=f"{m0} x", status=5,
@@ -459,6 +476,11 @@ def xen_tests(tmp):
                         r"^Test result: FAILURE$",
                         r"\(XEN\).*Hardware Dom0 halted"],
                 check=pvhcheck_fails(["si.rsdp.tables"])),
+        XenBoot("xen dom0 timers-selftest", "timers-selftest",
+                forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
+                expect=[r"^# 0 failed$", r"^tern: clock: Xen pvclock",
+                        r"\(XEN\).*Hardware Dom0 halted"],
+                check=tap_all_ok(10)),
         XenBoot("xen dom0 fault-test crash", "fault-test", append="-- null",
                 status=TERN_EXIT_FAULT, debug_exit_device=False,
                 forbid=(r"Hardware Dom0 halted",),

@@ -52,21 +52,35 @@ void paging_map_ram(const struct mem_range *ram, unsigned n)
     write_cr3(read_cr3()); /* drop any stale translations */
 }
 
-/* Split the first 2 MiB into 4 KiB pages and leave page 0 out, so a NULL
- * dereference faults.  Done just before main(): the runtime itself reads
- * the BIOS data area (the EBDA pointer) while it searches for ACPI. */
-void paging_unmap_null_page(void)
+/* The 4 KiB page-table entry for addr, splitting the 2 MiB page that maps
+ * it into 512 small ones on first use. */
+static uint64_t *pte_4k(uint64_t addr)
 {
-    uint64_t *pt = (uint64_t *)(uintptr_t)page_alloc_low(1, FOUR_GIB);
+    uint64_t *pdpt = next_table(boot_pml4, (addr >> 39) & 511);
+    uint64_t *pd = next_table(pdpt, (addr >> 30) & 511);
+    uint64_t *pde = &pd[(addr >> 21) & 511];
+    uint64_t *pt;
 
-    if (!pt) {
-        tern_log(LOG_WARN, "paging: no page to unmap page 0; NULL stays "
-                           "readable");
-        return;
+    if (*pde & PTE_PS) {
+        uint64_t base = *pde & ~(TWO_MIB - 1) & PTE_ADDR;
+
+        pt = (uint64_t *)(uintptr_t)page_alloc_low(1, FOUR_GIB);
+        if (!pt)
+            tern_fatal(TERN_EXIT_PANIC, "paging: no page to split 0x%llx",
+                       (unsigned long long)addr);
+        for (unsigned i = 0; i < 512; i++)
+            pt[i] = (base + i * PAGE_SIZE) | PTE_P | PTE_W;
+        *pde = (uintptr_t)pt | PTE_P | PTE_W;
+    } else {
+        pt = next_table(pd, (addr >> 21) & 511);
     }
-    pt[0] = 0;
-    for (unsigned i = 1; i < 512; i++)
-        pt[i] = (uint64_t)i * PAGE_SIZE | PTE_P | PTE_W;
-    boot_pd[0] = (uintptr_t)pt | PTE_P | PTE_W;
-    write_cr3(read_cr3());
+    return &pt[(addr >> 12) & 511];
+}
+
+void paging_set_present(uint64_t addr, bool present)
+{
+    uint64_t page = addr & ~(PAGE_SIZE - 1);
+
+    *pte_4k(page) = present ? page | PTE_P | PTE_W : 0;
+    __asm__ volatile("invlpg (%0)" : : "r"((uintptr_t)page) : "memory");
 }

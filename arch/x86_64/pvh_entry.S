@@ -227,8 +227,10 @@ boot_pdpt:
         .skip   4096
 boot_pd:
         .skip   4096 * 4
-        .p2align 4
-        .globl  boot_stack_bottom, boot_stack_top
+        .p2align 12
+        .globl  boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:                       /* unmapped before main(): overflow faults */
+        .skip   4096
 boot_stack_bottom:
         .skip   BOOT_STACK_SIZE
 boot_stack_top:

@@ -75,3 +75,56 @@ trap_stubs:
         .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
         .quad   trap_stub_\n
         .endr
+
+/* Interrupt stubs for vectors 32-255, 16 bytes apart: irq_stubs + (v-32)*16. */
+        .text
+        .p2align 4
+        .globl  irq_stubs
+irq_stubs:
+        .set    vec, 32
+        .rept   224
+        .p2align 4
+        pushq   $0
+        pushq   $vec
+        jmp     irq_common
+        .set    vec, vec + 1
+        .endr
+
+irq_common:
+        push    %rax
+        push    %rbx
+        push    %rcx
+        push    %rdx
+        push    %rsi
+        push    %rdi
+        push    %rbp
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        mov     %rsp, %rdi
+        mov     %rsp, %rbx
+        and     $-16, %rsp
+        call    irq_dispatch
+        mov     %rbx, %rsp
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rbp
+        pop     %rdi
+        pop     %rsi
+        pop     %rdx
+        pop     %rcx
+        pop     %rbx
+        pop     %rax
+        add     $16, %rsp
+        iretq

@@ -1,15 +1,18 @@
-/* A minimal IDT for CPU exceptions: report and shut down.  Installed by
- * the first line of C so nothing after it can triple-fault silently. */
+/* The IDT: CPU exceptions are reported and shut the VM down; vectors
+ * 32-255 go to registered interrupt handlers.  Installed by the first
+ * lines of C so nothing after them can triple-fault silently. */
 #include <stdint.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/exit.h>
 #include <tern/io.h>
+#include <tern/memmap.h>
 
 #define NVECTORS 32
-#define KERNEL_CS 0x08
+#define NIDT 256
 #define GATE_INTERRUPT 0x8e
 #define BACKTRACE_DEPTH 8
+#define MAX_GUARDS 64
 
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -29,9 +32,16 @@ struct idt_gate {
 } __attribute__((packed));
 
 extern const uint64_t trap_stubs[NVECTORS];
+extern const char irq_stubs[];
 extern char boot_stack_bottom[], boot_stack_top[];
-static struct idt_gate idt[NVECTORS];
+static struct idt_gate idt[NIDT];
 static int in_trap;
+static irq_handler_fn handlers[NIDT];
+static uint64_t irqs, spurious;
+static struct {
+    uint64_t page;
+    const char *what;
+} guards[MAX_GUARDS];
 
 static const char *const names[NVECTORS] = {
     "DE divide error", "DB debug", "NMI", "BP breakpoint", "OF overflow",
@@ -44,6 +54,12 @@ static const char *const names[NVECTORS] = {
     "SX security", "31",
 };
 
+static void set_gate(unsigned v, uint64_t a, uint8_t ist)
+{
+    idt[v] = (struct idt_gate){(uint16_t)a, GDT_CODE, ist, GATE_INTERRUPT,
+                               (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
+}
+
 void traps_init(void)
 {
     struct {
@@ -51,27 +67,95 @@ void traps_init(void)
         uint64_t base;
     } __attribute__((packed)) desc = {sizeof(idt) - 1, (uintptr_t)idt};
 
-    for (int v = 0; v < NVECTORS; v++) {
-        uint64_t a = trap_stubs[v];
-
-        idt[v] = (struct idt_gate){(uint16_t)a, KERNEL_CS, 0, GATE_INTERRUPT,
-                                   (uint16_t)(a >> 16), (uint32_t)(a >> 32),
-                                   0};
-    }
+    for (unsigned v = 0; v < NVECTORS; v++)
+        set_gate(v, trap_stubs[v],
+                 v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI : 0);
+    for (unsigned v = NVECTORS; v < NIDT; v++)
+        set_gate(v, (uintptr_t)irq_stubs + (v - NVECTORS) * 16, 0);
     __asm__ volatile("lidt %0" : : "m"(desc));
 }
 
-static int on_boot_stack(uint64_t p)
+void trap_register_guard(uint64_t page, const char *what)
 {
-    return p >= (uintptr_t)boot_stack_bottom &&
-           p + 16 <= (uintptr_t)boot_stack_top && p % 8 == 0;
+    for (int i = 0; i < MAX_GUARDS; i++) {
+        if (!guards[i].what) {
+            guards[i].page = page;
+            guards[i].what = what;
+            return;
+        }
+    }
+}
+
+void trap_unregister_guard(uint64_t page)
+{
+    for (int i = 0; i < MAX_GUARDS; i++)
+        if (guards[i].what && guards[i].page == page)
+            guards[i].what = 0;
+}
+
+/* The stack whose guard page holds addr, or 0. */
+static const char *guard_owner(uint64_t addr)
+{
+    for (int i = 0; i < MAX_GUARDS; i++)
+        if (guards[i].what && addr - guards[i].page < PAGE_SIZE)
+            return guards[i].what;
+    return 0;
+}
+
+void irq_register(unsigned vector, irq_handler_fn fn)
+{
+    if (vector >= NVECTORS && vector < NIDT)
+        handlers[vector] = fn;
+}
+
+uint64_t irq_count(void)
+{
+    return irqs;
+}
+
+uint64_t irq_spurious_count(void)
+{
+    return spurious;
+}
+
+void irq_dispatch(struct trap_frame *f)
+{
+    unsigned v = (unsigned)f->vector;
+
+    irqs++;
+    if (handlers[v])
+        handlers[v](v);
+    else
+        spurious++; /* counted, never a crash */
+    if (v != SPURIOUS_VECTOR)
+        lapic_eoi();
+}
+
+void cpu_wait_for_interrupt(void)
+{
+    __asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
+/* The running thread's stack, for walking frame pointers safely. */
+static uint64_t stack_lo = (uintptr_t)boot_stack_bottom,
+                stack_hi = (uintptr_t)boot_stack_top;
+
+void trap_set_stack(uint64_t lo, uint64_t hi)
+{
+    stack_lo = lo;
+    stack_hi = hi;
+}
+
+static int on_stack(uint64_t p)
+{
+    return p >= stack_lo && p + 16 <= stack_hi && p % 8 == 0;
 }
 
 /* Follow the frame-pointer chain while it stays on the stack. */
 static void print_backtrace(uint64_t rbp)
 {
     tern_printf("tern: backtrace:");
-    for (int i = 0; i < BACKTRACE_DEPTH && on_boot_stack(rbp); i++) {
+    for (int i = 0; i < BACKTRACE_DEPTH && on_stack(rbp); i++) {
         const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 
         tern_printf(" 0x%llx", (unsigned long long)frame[1]);
@@ -82,13 +166,21 @@ static void print_backtrace(uint64_t rbp)
 
 void trap_handler(struct trap_frame *f)
 {
+    uint64_t cr2 = read_cr2();
+    const char *overflow = (f->vector == 14 || f->vector == 8)
+                               ? guard_owner(cr2) : 0;
+
     if (in_trap++)
         tern_fatal_shutdown(TERN_EXIT_FAULT); /* faulted while reporting */
+    if (overflow)
+        tern_printf("tern: fatal: stack overflow in thread %s (guard page 0x%llx "
+                    "touched)\n", overflow,
+                    (unsigned long long)(cr2 & ~(PAGE_SIZE - 1)));
     tern_printf("tern: fatal: CPU exception %llu (#%s), error code 0x%llx, "
                 "rip 0x%llx, cr2 0x%llx\n",
                 (unsigned long long)f->vector,
                 names[f->vector % NVECTORS], (unsigned long long)f->error,
-                (unsigned long long)f->rip, (unsigned long long)read_cr2());
+                (unsigned long long)f->rip, (unsigned long long)cr2);
     tern_printf("tern: rsp 0x%llx rbp 0x%llx rflags 0x%llx rax 0x%llx "
                 "rdi 0x%llx rsi 0x%llx\n",
                 (unsigned long long)f->rsp, (unsigned long long)f->rbp,

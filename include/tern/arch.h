@@ -2,7 +2,43 @@
 #ifndef TERN_ARCH_H
 #define TERN_ARCH_H
 
+#include <stdint.h>
+
+#define GDT_CODE 0x08
+#define GDT_DATA 0x10
+#define GDT_TSS 0x18
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+
+/* Tern's GDT and TSS (IST stacks for #DF and NMI). */
+void gdt_init(void);
 void traps_init(void);
+
+/* A page whose touch means a stack overflowed: traps name it. */
+void trap_register_guard(uint64_t page, const char *what);
+void trap_unregister_guard(uint64_t page);
+/* The running thread's stack bounds, for the fault backtrace. */
+void trap_set_stack(uint64_t lo, uint64_t hi);
+
+/* Interrupts: handlers run with interrupts off, then the vector is
+ * acknowledged.  The runtime enables interrupts only while idle. */
+typedef void (*irq_handler_fn)(unsigned vector);
+void irq_register(unsigned vector, irq_handler_fn fn);
+/* Interrupts the CPU took, and those with no handler. */
+uint64_t irq_count(void);
+uint64_t irq_spurious_count(void);
+/* Halt until an interrupt: sti;hlt (atomic), then cli. */
+void cpu_wait_for_interrupt(void);
+
+/* Local APIC: legacy PIC masked, xAPIC or x2APIC, a one-shot timer
+ * (TSC-deadline where the CPU has it). */
+#define TIMER_VECTOR 0x20
+#define SPURIOUS_VECTOR 0xff
+void lapic_init(void);
+void lapic_eoi(void);
+/* Interrupt at (or shortly after) this monotonic time. */
+void lapic_timer_arm(uint64_t deadline_ns);
+const char *lapic_describe(void);
 /* "Xen", "KVM", "QEMU TCG", "none", or the raw CPUID signature. */
 const char *cpu_hypervisor_name(void);
 

@@ -2,6 +2,7 @@
 #ifndef TERN_MM_H
 #define TERN_MM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <tern/boot_info.h>
 #include <tern/page_alloc.h>
@@ -17,11 +18,14 @@ const struct mem_range *mm_usable(unsigned *n);
 uint64_t page_alloc(uint64_t npages);
 /* The same, from RAM that ends at or below limit. */
 uint64_t page_alloc_low(uint64_t npages, uint64_t limit);
+/* Give pages back; -1 (and nothing freed) for a double or bad free. */
+int page_free_run(uint64_t paddr, uint64_t npages);
 const struct page_allocator *mm_pages(void);
 
 /* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */
 void paging_map_ram(const struct mem_range *ram, unsigned n);
-/* arch: make page 0 not-present so NULL dereferences fault. */
-void paging_unmap_null_page(void);
+/* arch: map or unmap one 4 KiB page of the identity map (NULL page,
+ * stack guard pages). */
+void paging_set_present(uint64_t addr, bool present);
 
 #endif

@@ -12,6 +12,13 @@ uint64_t clock_wall_ns(void); /* since 1970-01-01 UTC; 0 when unknown */
 /* "Xen pvclock", "TSC 2400 MHz (CPUID 0x15)", ... for the boot dump. */
 const char *clock_describe(void);
 
+/* The CMOS RTC's seconds register (0-59), or -1 without an RTC: a clock
+ * independent of the TSC, for checking the TSC's measured rate. */
+int clock_rtc_second(void);
+
+/* TSC ticks for this many nanoseconds (the rate measured on first use). */
+uint64_t clock_ns_to_tsc(uint64_t ns);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (pure, tested). */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 

@@ -38,6 +38,7 @@ uint32_t xen_wallclock_seconds(void);
  * clock (ns since the epoch) at that moment.  0 when unmapped. */
 uint64_t xen_system_time_ns(void);
 uint64_t xen_wallclock_base_ns(void);
+uint64_t xen_tsc_hz(void);
 
 /* SCHEDOP_shutdown; returns only if Xen refused. */
 void xen_shutdown(unsigned reason);

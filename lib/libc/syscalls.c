@@ -21,6 +21,7 @@
 #include <tern/log.h>
 #include <tern/mm.h>
 #include <tern/modfs.h>
+#include <tern/thread.h>
 #include <tern/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -270,4 +271,36 @@ int wait(int *status)
 {
     (void)status;
     return fail(ENOSYS);
+}
+
+/* Sleeping is the scheduler's: the CPU halts until the timer, other
+ * threads run meanwhile. */
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    if (!req || req->tv_sec < 0 || req->tv_nsec < 0 ||
+        req->tv_nsec >= 1000000000L)
+        return fail(EINVAL);
+    thread_sleep_ns((uint64_t)req->tv_sec * 1000000000ull +
+                    (uint64_t)req->tv_nsec);
+    if (rem)
+        *rem = (struct timespec){0, 0};
+    return 0;
+}
+
+int usleep(useconds_t us)
+{
+    thread_sleep_ns((uint64_t)us * 1000ull);
+    return 0;
+}
+
+unsigned sleep(unsigned seconds)
+{
+    thread_sleep_ns((uint64_t)seconds * 1000000000ull);
+    return 0;
+}
+
+int sched_yield(void)
+{
+    thread_yield();
+    return 0;
 }

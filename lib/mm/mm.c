@@ -67,3 +67,8 @@ const struct page_allocator *mm_pages(void)
 {
     return &pages;
 }
+
+int page_free_run(uint64_t paddr, uint64_t npages)
+{
+    return page_free(&pages, paddr, npages);
+}

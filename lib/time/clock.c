@@ -166,6 +166,7 @@ void clock_init(void)
     if (xen_present() && xen_system_time_ns()) {
         source = SOURCE_XEN;
         wall_at_boot_ns = xen_wallclock_base_ns();
+        tsc_hz = xen_tsc_hz();
         tern_snprintf(description, sizeof(description), "Xen pvclock");
         return;
     }
@@ -209,4 +210,24 @@ uint64_t clock_wall_ns(void)
 const char *clock_describe(void)
 {
     return description;
+}
+
+uint64_t clock_ns_to_tsc(uint64_t ns)
+{
+    if (!tsc_hz)
+        calibrate_tsc();
+    return (uint64_t)((unsigned __int128)ns * tsc_hz / 1000000000ull);
+}
+
+int clock_rtc_second(void)
+{
+    int polls = 0;
+    uint8_t status_b = cmos(0x0b);
+
+    if (status_b == 0xff)
+        return -1;
+    while (cmos(0x0a) & 0x80)
+        if (++polls == 100000)
+            return -1;
+    return (int)bcd(cmos(0x00), status_b & 0x04);
 }

@@ -170,3 +170,15 @@ uint64_t xen_wallclock_base_ns(void)
     } while ((version & 1) || version != s->wc_version);
     return sec * 1000000000ull + nsec;
 }
+
+/* The TSC rate pvclock implies: ns = ((tsc << shift) * mul) >> 32. */
+uint64_t xen_tsc_hz(void)
+{
+    const volatile struct vcpu_time_info *t =
+        &((const volatile struct shared_info *)shared_info_page)
+             ->vcpu_info[0]
+             .time;
+    uint64_t hz = (1000000000ull << 32) / (t->tsc_to_system_mul ? t->tsc_to_system_mul : 1);
+
+    return t->tsc_shift >= 0 ? hz >> t->tsc_shift : hz << -t->tsc_shift;
+}

@@ -1,0 +1,280 @@
+/*
+ * timers-selftest: clocks, sleeps, timers and threads, as TAP; the exit
+ * status is the number of failures.  Tolerances are wide (this runs under
+ * emulation on shared machines) but a clock that stands still or runs at
+ * the wrong rate fails: the TSC's rate is checked against the CMOS RTC.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include <tern/mm.h>
+#include <tern/thread.h>
+#include <tern/time.h>
+
+static int count, failures;
+
+static void ok(int cond, const char *name)
+{
+    count++;
+    failures += !cond;
+    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
+}
+
+static uint64_t now_ms(void)
+{
+    return clock_monotonic_ns() / 1000000ull;
+}
+
+static void test_sleeps(void)
+{
+    static const uint64_t ms[] = {1, 10, 100};
+    uint64_t halts = sched_idle_halts();
+
+    for (unsigned i = 0; i < 3; i++) {
+        uint64_t t0 = clock_monotonic_ns(), took;
+        char name[64];
+
+        thread_sleep_ns(ms[i] * 1000000ull);
+        took = clock_monotonic_ns() - t0;
+        snprintf(name, sizeof(name), "sleep %llu ms took %llu us",
+                 (unsigned long long)ms[i], (unsigned long long)(took / 1000));
+        ok(took >= ms[i] * 1000000ull && took < ms[i] * 1000000ull + 300000000ull,
+           name);
+    }
+    ok(sched_idle_halts() > halts, "the CPU halted while everyone slept");
+    {
+        uint64_t t0 = clock_monotonic_ns();
+
+        thread_sleep_ns(0);
+        ok(clock_monotonic_ns() - t0 < 100000000ull,
+           "a sleep of 0 (a timer in the past) returns at once");
+    }
+    {
+        struct timespec ts = {0, 5000000};
+        uint64_t t0 = now_ms();
+
+        ok(nanosleep(&ts, NULL) == 0 && usleep(5000) == 0 &&
+               now_ms() - t0 >= 10,
+           "nanosleep and usleep sleep");
+    }
+}
+
+static void test_clock_rate(void)
+{
+    int s0 = clock_rtc_second(), s1;
+    uint64_t deadline = now_ms() + 3000, t0, t1;
+
+    if (s0 < 0) {
+        printf("ok %d - TSC rate against the RTC # SKIP no CMOS RTC\n", ++count);
+        return;
+    }
+    while ((s1 = clock_rtc_second()) == s0 && now_ms() < deadline)
+        thread_sleep_ns(1000000);
+    t0 = clock_monotonic_ns();
+    while (clock_rtc_second() == s1 && now_ms() < deadline + 1500)
+        thread_sleep_ns(1000000);
+    t1 = clock_monotonic_ns();
+    printf("# one RTC second took %llu ms of the monotonic clock\n",
+           (unsigned long long)((t1 - t0) / 1000000));
+    ok(t1 - t0 > 800000000ull && t1 - t0 < 1250000000ull,
+       "one RTC second is one second of the monotonic clock (+-20%)");
+}
+
+static void test_monotonic(void)
+{
+    uint64_t prev = clock_monotonic_ns();
+    int good = 1;
+
+    for (int i = 0; i < 10000; i++) {
+        uint64_t t = clock_monotonic_ns();
+
+        good &= t >= prev;
+        prev = t;
+    }
+    ok(good, "monotonic clock never goes back over 10000 reads");
+}
+
+static int order[5], norder;
+
+static void *sleeper(void *arg)
+{
+    uint64_t ms = (uintptr_t)arg;
+
+    thread_sleep_ns(ms * 1000000ull);
+    order[norder++] = (int)ms;
+    return (void *)(uintptr_t)(ms * 2);
+}
+
+static void test_ordering_and_join(void)
+{
+    static const int ms[] = {50, 10, 40, 20, 30};
+    struct thread *t[5];
+    int in_order = 1, joined = 1;
+
+    norder = 0;
+    for (int i = 0; i < 5; i++)
+        t[i] = thread_create("sleeper", sleeper, (void *)(uintptr_t)ms[i], 0);
+    for (int i = 0; i < 5; i++) {
+        void *ret;
+
+        thread_join(t[i], &ret);
+        joined &= (uintptr_t)ret == (uintptr_t)ms[i] * 2;
+    }
+    for (int i = 0; i < 5; i++)
+        in_order &= order[i] == (i + 1) * 10;
+    ok(norder == 5 && in_order, "timers fire in deadline order");
+    ok(joined, "join returns each thread's result");
+}
+
+static struct mutex lock = MUTEX_INIT;
+static struct cond turn_changed = COND_INIT;
+static int turn, pings;
+
+static void *pinger(void *arg)
+{
+    int me = (int)(uintptr_t)arg;
+
+    for (int i = 0; i < 1000; i++) {
+        mutex_lock(&lock);
+        while (turn != me)
+            cond_wait(&turn_changed, &lock);
+        pings++;
+        turn = !me;
+        cond_signal(&turn_changed);
+        mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+static void test_ping_pong(void)
+{
+    struct thread *a = thread_create("ping", pinger, (void *)0, 0);
+    struct thread *b = thread_create("pong", pinger, (void *)1, 0);
+    uint64_t switches = sched_switches();
+
+    thread_join(a, NULL);
+    thread_join(b, NULL);
+    ok(pings == 2000, "two threads ping-pong 1000 times through a condvar");
+    ok(sched_switches() - switches >= 2000, "every hand-off is a switch");
+}
+
+static int counter;
+
+static void *incrementer(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 100; i++) {
+        int seen;
+
+        mutex_lock(&lock);
+        seen = counter;
+        thread_yield(); /* invite the others into the critical section */
+        counter = seen + 1;
+        mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+static void test_mutex(void)
+{
+    struct thread *t[8];
+
+    for (int i = 0; i < 8; i++)
+        t[i] = thread_create("incr", incrementer, NULL, 0);
+    for (int i = 0; i < 8; i++)
+        thread_join(t[i], NULL);
+    ok(counter == 800, "8 contending threads: the mutex loses no increment");
+    ok(mutex_trylock(&lock) == 0 && mutex_trylock(&lock) == -1,
+       "trylock takes a free mutex, refuses a held one");
+    mutex_unlock(&lock);
+}
+
+static struct semaphore slots = SEMAPHORE_INIT(4), items = SEMAPHORE_INIT(0);
+static int buffer[4], head, tail;
+static long sum;
+
+static void *producer(void *arg)
+{
+    (void)arg;
+    for (int i = 1; i <= 100; i++) {
+        sem_down(&slots);
+        buffer[head++ % 4] = i;
+        sem_up(&items);
+    }
+    return NULL;
+}
+
+static void *consumer(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 100; i++) {
+        sem_down(&items);
+        sum += buffer[tail++ % 4];
+        sem_up(&slots);
+    }
+    return NULL;
+}
+
+static void test_semaphores(void)
+{
+    struct thread *p = thread_create("producer", producer, NULL, 0);
+    struct thread *c = thread_create("consumer", consumer, NULL, 0);
+
+    thread_join(p, NULL);
+    thread_join(c, NULL);
+    ok(sum == 5050, "a bounded buffer through two semaphores passes 1..100");
+}
+
+static void *short_life(void *arg)
+{
+    thread_sleep_ns((uintptr_t)arg * 100000ull);
+    return arg;
+}
+
+static int thirty_two_threads(void)
+{
+    struct thread *t[32];
+    int made = 1;
+
+    for (int i = 0; i < 32; i++)
+        made &= (t[i] = thread_create("many", short_life,
+                                      (void *)(uintptr_t)i, 0)) != NULL;
+    for (int i = 0; made && i < 32; i++)
+        thread_join(t[i], NULL);
+    return made;
+}
+
+/* The first round may split 2 MiB mappings for guard pages (page tables
+ * stay); a second round must then cost nothing at all. */
+static void test_many_threads(void)
+{
+    uint64_t after_first;
+
+    ok(thirty_two_threads(), "32 threads start and end");
+    after_first = mm_pages()->free_pages;
+    ok(thirty_two_threads() && mm_pages()->free_pages == after_first,
+       "their stacks and guard pages go back to the page allocator");
+}
+
+int main(void)
+{
+    printf("TAP version 13\n");
+    test_monotonic();
+    test_sleeps();
+    test_clock_rate();
+    test_ordering_and_join();
+    test_ping_pong();
+    test_mutex();
+    test_semaphores();
+    test_many_threads();
+    {
+        uint64_t t0 = clock_monotonic_ns();
+
+        thread_yield();
+        ok(clock_monotonic_ns() - t0 < 50000000ull,
+           "yield with nobody else ready returns at once");
+    }
+    printf("1..%d\n# %d failed\n", count, failures);
+    return failures;
+}

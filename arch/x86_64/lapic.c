@@ -1,0 +1,127 @@
+/*
+ * The local APIC: x2APIC through MSRs where the CPU has it, else xAPIC
+ * through its MMIO page; the legacy PIC masked; a one-shot timer, in
+ * TSC-deadline mode where the CPU offers it, else counting down at a rate
+ * measured against the monotonic clock.
+ */
+#include <tern/arch.h>
+#include <tern/format.h>
+#include <tern/io.h>
+#include <tern/log.h>
+#include <tern/time.h>
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1u << 11)
+#define APIC_BASE_X2APIC (1u << 10)
+#define MSR_TSC_DEADLINE 0x6e0
+#define REG_EOI 0xb0
+#define REG_SVR 0xf0
+#define REG_LVT_TIMER 0x320
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR 0x390
+#define REG_TIMER_DIV 0x3e0
+#define SVR_ENABLE (1u << 8)
+#define LVT_MASKED (1u << 16)
+#define LVT_TSC_DEADLINE (2u << 17)
+#define CALIBRATE_NS 1000000ull
+
+static int x2apic, tsc_deadline;
+static volatile uint32_t *mmio;
+static uint64_t ticks_per_ms; /* count-down mode */
+static char description[64];
+
+static uint32_t apic_read(uint32_t reg)
+{
+    return x2apic ? (uint32_t)rdmsr(0x800 + reg / 16) : mmio[reg / 4];
+}
+
+static void apic_write(uint32_t reg, uint32_t v)
+{
+    if (x2apic)
+        wrmsr(0x800 + reg / 16, v);
+    else
+        mmio[reg / 4] = v;
+}
+
+void lapic_eoi(void)
+{
+    apic_write(REG_EOI, 0);
+}
+
+static void mask_pic(void)
+{
+    outb(0xa1, 0xff);
+    outb(0x21, 0xff);
+}
+
+static void spurious(unsigned vector)
+{
+    (void)vector; /* counted by the dispatcher; no EOI for this one */
+}
+
+void lapic_init(void)
+{
+    uint32_t a, b, c, d;
+    uint64_t base;
+
+    cpuid(1, &a, &b, &c, &d);
+    mask_pic();
+    x2apic = (c >> 21) & 1;
+    tsc_deadline = (c >> 24) & 1;
+    base = rdmsr(MSR_APIC_BASE);
+    base |= APIC_BASE_ENABLE | (x2apic ? APIC_BASE_X2APIC : 0);
+    wrmsr(MSR_APIC_BASE, base);
+    mmio = (volatile uint32_t *)(uintptr_t)(base & ~0xfffull & 0xffffffffull);
+    apic_write(REG_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+    apic_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
+    apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+    irq_register(SPURIOUS_VECTOR, spurious);
+    tern_snprintf(description, sizeof(description), "%s, timer %s",
+                  x2apic ? "x2APIC" : "xAPIC",
+                  tsc_deadline ? "TSC-deadline" : "one-shot count");
+}
+
+/* Count-down rate: let the timer run for 1 ms of the monotonic clock. */
+static void calibrate(void)
+{
+    uint64_t start, left;
+
+    apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+    apic_write(REG_TIMER_INIT, 0xffffffffu);
+    start = clock_monotonic_ns();
+    while (clock_monotonic_ns() - start < CALIBRATE_NS)
+        cpu_pause();
+    left = apic_read(REG_TIMER_CUR);
+    apic_write(REG_TIMER_INIT, 0);
+    ticks_per_ms = 0xffffffffull - left;
+    if (ticks_per_ms == 0) {
+        pr_warn("lapic: timer did not count; assuming 1 tick per us");
+        ticks_per_ms = 1000;
+    }
+}
+
+void lapic_timer_arm(uint64_t deadline_ns)
+{
+    uint64_t now = clock_monotonic_ns();
+    uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
+    uint64_t ticks;
+
+    if (tsc_deadline) {
+        apic_write(REG_LVT_TIMER, LVT_TSC_DEADLINE | TIMER_VECTOR);
+        wrmsr(MSR_TSC_DEADLINE, rdtsc() + clock_ns_to_tsc(delta) + 1);
+        return;
+    }
+    if (!ticks_per_ms)
+        calibrate();
+    ticks = delta / 1000000ull * ticks_per_ms +
+            delta % 1000000ull * ticks_per_ms / 1000000ull;
+    apic_write(REG_LVT_TIMER, TIMER_VECTOR);
+    apic_write(REG_TIMER_INIT, ticks == 0 ? 1
+                               : ticks > 0xffffffffull ? 0xffffffffu
+                                                      : (uint32_t)ticks);
+}
+
+const char *lapic_describe(void)
+{
+    return description;
+}

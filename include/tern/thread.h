@@ -1,0 +1,61 @@
+/*
+ * Cooperative threads: a thread runs until it yields, sleeps, blocks on a
+ * mutex, condition variable or semaphore, or exits.  When nothing can run
+ * the CPU halts until the next timer or interrupt.  One CPU; interrupts
+ * are taken only while idle, so thread code never races with them.
+ */
+#ifndef TERN_THREAD_H
+#define TERN_THREAD_H
+
+#include <stdint.h>
+#include <tern/sched_queue.h>
+
+struct thread;
+
+#define THREAD_DEFAULT_STACK (16 * 1024)
+
+/* Start fn(arg) in a new thread with a stack of stack_size bytes (0: the
+ * default) above an unmapped guard page.  NULL when memory runs out. */
+struct thread *thread_create(const char *name, void *(*fn)(void *),
+                             void *arg, uint64_t stack_size);
+/* Wait for t to end; its return value in *ret.  Frees t. */
+void thread_join(struct thread *t, void **ret);
+__attribute__((noreturn)) void thread_exit(void *ret);
+void thread_yield(void);
+void thread_sleep_ns(uint64_t ns);
+struct thread *thread_self(void);
+const char *thread_name(const struct thread *t);
+
+/* Counters for tests and the boot dump. */
+uint64_t sched_switches(void);
+uint64_t sched_idle_halts(void);
+
+struct mutex {
+    struct thread *owner;
+    struct runq waiters;
+};
+#define MUTEX_INIT {0, {0, 0}}
+void mutex_lock(struct mutex *m);
+int mutex_trylock(struct mutex *m); /* 0 when taken */
+void mutex_unlock(struct mutex *m);
+
+struct cond {
+    struct runq waiters;
+};
+#define COND_INIT {{0, 0}}
+void cond_wait(struct cond *c, struct mutex *m);
+void cond_signal(struct cond *c);
+void cond_broadcast(struct cond *c);
+
+struct semaphore {
+    uint64_t count;
+    struct runq waiters;
+};
+#define SEMAPHORE_INIT(n) {(n), {0, 0}}
+void sem_down(struct semaphore *s);
+void sem_up(struct semaphore *s);
+
+/* boot_main: make the boot context the first thread and start timers. */
+void sched_init(void);
+
+#endif

@@ -1,0 +1,1 @@
+obj-y += lib/sched/queue.c lib/sched/thread.c lib/sched/sync.c

@@ -1,0 +1,244 @@
+/*
+ * The scheduler.  A thread's struct sits at the top of its own stack
+ * allocation, the guard page at the bottom, so a thread is one run of
+ * pages.  A thread cannot free the stack it runs on: an exited thread's
+ * pages are freed by whoever joins it.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <tern/arch.h>
+#include <tern/exit.h>
+#include <tern/format.h>
+#include <tern/io.h>
+#include <tern/log.h>
+#include <tern/mm.h>
+#include <tern/thread.h>
+#include <tern/time.h>
+
+enum state { RUNNING, READY, SLEEPING, BLOCKED, EXITED };
+
+struct thread {
+    uint64_t rsp;             /* saved by context_switch */
+    struct qnode run;         /* run queue or a wait queue */
+    struct qnode timer;       /* sleeping */
+    enum state state;
+    void *(*fn)(void *);
+    void *arg, *ret;
+    struct thread *joiner;
+    uint64_t pages_base, pages; /* guard page included; 0 for main */
+    uint64_t stack_lo, stack_hi;
+    char name[24];
+};
+
+#define container(ptr, member)                                            \
+    ((struct thread *)((char *)(ptr)-offsetof(struct thread, member)))
+
+void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
+void thread_entry(void);
+
+extern char boot_stack_bottom[], boot_stack_top[], boot_stack_guard[];
+static struct thread main_thread = {.state = RUNNING, .name = "main"};
+static struct thread *current = &main_thread;
+static struct runq ready;
+static struct timerq sleepers;
+static uint64_t switches, idle_halts;
+
+static void timer_irq(unsigned vector)
+{
+    (void)vector; /* waking the CPU is all it is for */
+}
+
+void sched_init(void)
+{
+    main_thread.stack_lo = (uintptr_t)boot_stack_bottom;
+    main_thread.stack_hi = (uintptr_t)boot_stack_top;
+    paging_set_present((uintptr_t)boot_stack_guard, false);
+    trap_register_guard((uintptr_t)boot_stack_guard, main_thread.name);
+    lapic_init();
+    irq_register(TIMER_VECTOR, timer_irq);
+}
+
+struct thread *thread_self(void)
+{
+    return current;
+}
+
+const char *thread_name(const struct thread *t)
+{
+    return t->name;
+}
+
+uint64_t sched_switches(void)
+{
+    return switches;
+}
+
+uint64_t sched_idle_halts(void)
+{
+    return idle_halts;
+}
+
+static void make_ready(struct thread *t)
+{
+    t->state = READY;
+    runq_push(&ready, &t->run);
+}
+
+static void wake_due_sleepers(void)
+{
+    struct qnode *n;
+    uint64_t now = clock_monotonic_ns();
+
+    while ((n = timerq_pop_due(&sleepers, now)) != NULL)
+        make_ready(container(n, timer));
+}
+
+/* Nothing to run: halt until the next sleeper is due (the LAPIC timer
+ * wakes us) or any interrupt comes.  Nothing to wait for is a deadlock. */
+static void idle(void)
+{
+    uint64_t next = timerq_next(&sleepers);
+
+    if (next == UINT64_MAX)
+        tern_fatal(TERN_EXIT_PANIC, "sched: deadlock: every thread is "
+                                    "blocked and none is sleeping");
+    lapic_timer_arm(next);
+    idle_halts++;
+    cpu_wait_for_interrupt();
+}
+
+/* Give the CPU away: the caller has set current->state and queued it
+ * wherever it waits.  Returns when the caller is chosen again. */
+static void schedule(void)
+{
+    struct thread *prev = current, *next;
+    struct qnode *n;
+
+    for (;;) {
+        wake_due_sleepers();
+        if ((n = runq_pop(&ready)) != NULL)
+            break;
+        idle();
+    }
+    next = container(n, run);
+    next->state = RUNNING;
+    if (next == prev)
+        return;
+    current = next;
+    switches++;
+    trap_set_stack(next->stack_lo, next->stack_hi);
+    context_switch(&prev->rsp, next->rsp);
+}
+
+void thread_start(struct thread *t)
+{
+    thread_exit(t->fn(t->arg));
+}
+
+/* A new stack "returns" into thread_entry with r12 = t; the x87 control
+ * word and MXCSR start at their reset values. */
+static void prepare_stack(struct thread *t)
+{
+    uint64_t *sp = (uint64_t *)(((uintptr_t)t - 16) & ~15ull);
+
+    *--sp = (uintptr_t)thread_entry;
+    *--sp = 0;              /* rbp */
+    *--sp = 0;              /* rbx */
+    *--sp = (uintptr_t)t;   /* r12 */
+    *--sp = 0;              /* r13 */
+    *--sp = 0;              /* r14 */
+    *--sp = 0;              /* r15 */
+    *--sp = 0x1f80;         /* MXCSR */
+    *--sp = 0x037f;         /* x87 control word */
+    t->rsp = (uintptr_t)sp;
+}
+
+struct thread *thread_create(const char *name, void *(*fn)(void *),
+                             void *arg, uint64_t stack_size)
+{
+    uint64_t bytes = stack_size ? stack_size : THREAD_DEFAULT_STACK;
+    uint64_t pages = 1 + (bytes + sizeof(struct thread) + PAGE_SIZE - 1) /
+                             PAGE_SIZE;
+    uint64_t base = page_alloc_low(pages, 4ull << 30);
+    struct thread *t;
+
+    if (!base)
+        return NULL;
+    t = (struct thread *)(uintptr_t)(base + pages * PAGE_SIZE -
+                                     sizeof(struct thread));
+    memset(t, 0, sizeof(*t));
+    t->fn = fn;
+    t->arg = arg;
+    t->pages_base = base;
+    t->pages = pages;
+    t->stack_lo = base + PAGE_SIZE;
+    t->stack_hi = (uintptr_t)t;
+    tern_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+    paging_set_present(base, false);
+    trap_register_guard(base, t->name);
+    prepare_stack(t);
+    make_ready(t);
+    return t;
+}
+
+void thread_exit(void *ret)
+{
+    if (current == &main_thread)
+        tern_exit((int)(intptr_t)ret); /* the app is done */
+    current->ret = ret;
+    current->state = EXITED;
+    if (current->joiner)
+        make_ready(current->joiner);
+    schedule();
+    __builtin_unreachable();
+}
+
+void thread_join(struct thread *t, void **ret)
+{
+    if (t->state != EXITED) {
+        t->joiner = current;
+        current->state = BLOCKED;
+        schedule();
+    }
+    if (ret)
+        *ret = t->ret;
+    trap_unregister_guard(t->pages_base);
+    paging_set_present(t->pages_base, true);
+    if (page_free_run(t->pages_base, t->pages))
+        tern_fatal(TERN_EXIT_PANIC, "thread_join: %s joined twice",
+                   t->name);
+}
+
+void thread_yield(void)
+{
+    make_ready(current);
+    schedule();
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+    uint64_t now = clock_monotonic_ns();
+
+    current->state = SLEEPING;
+    timerq_insert(&sleepers, &current->timer,
+                  ns > UINT64_MAX - now ? UINT64_MAX - 1 : now + ns);
+    schedule();
+}
+
+/* Wait queues for the synchronisation objects. */
+void sched_block_on(struct runq *q)
+{
+    current->state = BLOCKED;
+    runq_push(q, &current->run);
+    schedule();
+}
+
+struct thread *sched_wake_one(struct runq *q)
+{
+    struct qnode *n = runq_pop(q);
+    struct thread *t = n ? container(n, run) : NULL;
+
+    if (t)
+        make_ready(t);
+    return t;
+}
