@@ -11,8 +11,12 @@ machine (bisection); hello's whole run against a PVH image that exits at
 its first instruction; against Debian's Linux kernel with a busybox
 initramfs; dom0 lifetime under Xen from Xen's console timestamps.
 
+Also: thread switch cost and timer lateness (apps/sched-bench), and the
+host CPU an idle guest burns (apps/sleep sleeping 10 s).
+
 Environment: RUNS (timed pairs, default 10), SKIP (comma-separated step
-names: sizes, instructions, floor-memory, qemu-floor, linux, xen).
+names: sizes, instructions, floor-memory, qemu-floor, linux, xen, sched,
+idle).
 """
 import gzip
 import io
@@ -35,7 +39,8 @@ SKIP = set(filter(None, os.environ.get("SKIP", "").split(",")))
 HELLO = os.path.join(BUILD, "hello", "tern-hello.elf")
 TARGETS = {"instructions": 100000, "image_bytes": 64 * 1024,
            "memory_kib": 2048, "floor_ratio": 1.05, "linux_ratio": 0.2}
-STEPS = ["sizes", "instructions", "floor-memory", "qemu-floor", "linux", "xen"]
+STEPS = ["sizes", "instructions", "floor-memory", "qemu-floor", "linux",
+         "xen", "sched", "idle"]
 
 
 def step(name, what):
@@ -63,7 +68,7 @@ def qemu(image, machine="pc", mem="64M", append="", initrd=None, extra=(),
         p = subprocess.run(cmd, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return None, "", time.perf_counter() - t
-    return (p.returncode, p.stdout.decode(errors="replace"),
+    return (p.returncode, p.stdout.decode(errors="replace").replace("\r", ""),
             time.perf_counter() - t)
 
 
@@ -288,6 +293,40 @@ def xen():
     return row
 
 
+# ---- 7. scheduler ----------------------------------------------------------------
+def sched():
+    step("sched", "thread switch cost and timer lateness (apps/sched-bench)")
+    image = os.path.join(BUILD, "sched-bench", "tern-sched-bench.elf")
+    row = {}
+    for mode, extra in (("tcg", ()), ("icount", ("-icount", "shift=0"))):
+        rc, out, _ = qemu(image, "pc", "64M", extra=extra, timeout=120)
+        for name, value in re.findall(r"^bench: (\S+) (\d+)$", out, re.M):
+            row[f"{name}_{mode}"] = int(value)
+    save("sched", row)
+    return row
+
+
+# ---- 8. idle ----------------------------------------------------------------------
+def idle():
+    step("idle", "host CPU used by a guest that sleeps 10 s (apps/sleep)")
+    image = os.path.join(BUILD, "sleep", "tern-sleep.elf")
+    rows = {}
+    for m in MACHINES:
+        before = os.times()
+        rc, out, secs = qemu(image, m, "64M", append="-- 10", timeout=60,
+                             debug_exit=False)
+        after = os.times()
+        cpu = (after.children_user - before.children_user +
+               after.children_system - before.children_system)
+        rows[m] = {"wall_s": secs, "cpu_s": cpu,
+                   "cpu_percent": 100 * cpu / secs if secs else None,
+                   "ok": rc == 0 and "awake" in out}
+        print(f"bench:   {m}: {cpu:.2f} s of CPU in {secs:.1f} s "
+              f"({rows[m]['cpu_percent']:.1f}%)")
+    save("idle", rows)
+    return rows
+
+
 def report(r):
     print("\nTern bench (targets in brackets; figures, not verdicts)")
     if "sizes" in r:
@@ -317,6 +356,15 @@ def report(r):
               f"[< {TARGETS['linux_ratio']}]")
     if r.get("xen", {}).get("dom0_life_ms") is not None:
         print(f"Xen dom0 lifetime (Xen time): {r['xen']['dom0_life_ms']:.1f} ms")
+    sc = r.get("sched", {})
+    if sc:
+        print(f"thread switch: {sc.get('switch_ticks_icount')} instructions "
+              f"({sc.get('switch_ticks_tcg')} TSC ticks under TCG); 1 ms "
+              f"timer late by {sc.get('timer_late_ns_median_tcg', 0) / 1000:.0f} us "
+              f"median, {sc.get('timer_late_ns_max_tcg', 0) / 1000:.0f} us max")
+    for m, row in r.get("idle", {}).items():
+        print(f"idle guest on {m}: {row['cpu_percent']:.1f}% of a host CPU "
+              f"over {row['wall_s']:.1f} s")
 
 
 def main():
@@ -327,7 +375,7 @@ def main():
     for name, fn in (("sizes", sizes), ("instructions", instructions),
                      ("floor-memory", floor_memory),
                      ("qemu-floor", qemu_floor), ("linux", linux),
-                     ("xen", xen)):
+                     ("xen", xen), ("sched", sched), ("idle", idle)):
         if name not in SKIP:
             results[name] = fn()
     save("summary", results)
