@@ -122,9 +122,21 @@ $(O)/obj/%.S.o: %.S $(CONFIG_H) | $(SYSINC)/xen $(LIBC_DEP)
 	@echo "  AS      $<"
 	@gcc $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(IMAGE): $(OBJS) arch/x86_64/linker.ld
+# Two links: the first gives the functions' addresses, the second adds
+# their names (at the end of .rodata, so no function moves) for the fault
+# reports' backtraces.
+$(O)/syms-empty.o: scripts/gen-symbols
+	@scripts/gen-symbols --empty $(O)/syms-empty.S
+	@gcc -c $(O)/syms-empty.S -o $@
+
+$(IMAGE): $(OBJS) $(O)/syms-empty.o arch/x86_64/linker.ld scripts/gen-symbols
 	@echo "  LD      $@"
-	@ld $(KERNEL_LDFLAGS) -o $@ $(OBJS) $(LIBC_LIBS)
+	@ld $(KERNEL_LDFLAGS) -o $@.pass1 $(OBJS) $(LIBC_LIBS) $(O)/syms-empty.o
+	@scripts/gen-symbols $@.pass1 $(O)/syms.S
+	@gcc -c $(O)/syms.S -o $(O)/syms.o
+	@ld $(KERNEL_LDFLAGS) -o $@ $(OBJS) $(LIBC_LIBS) $(O)/syms.o
+	@scripts/check-symbols $@.pass1 $@
+	@rm -f $@.pass1
 	@scripts/check-image $@
 
 -include $(OBJS:.o=.d)

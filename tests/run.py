@@ -297,7 +297,7 @@ def boot_tests(tmp):
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
             expect=[r"^tern: fatal: CPU exception 14 \(#PF page fault\), error code 0x0, rip 0x[0-9a-f]+, cr2 0x0$",
-                    r"^tern: backtrace: 0x[0-9a-f]+ 0x[0-9a-f]+",
+                    r"^tern: backtrace: 0x[0-9a-f]+ <fault\+0x[0-9a-f]+> .*<main\+0x[0-9a-f]+>",
                     rf"^tern: stopping with status {TERN_EXIT_FAULT}$"]))
     mod, crc = module_file(tmp, "small.bin", 4096, 3)
     tests += [

@@ -151,17 +151,65 @@ static int on_stack(uint64_t p)
     return p >= stack_lo && p + 16 <= stack_hi && p % 8 == 0;
 }
 
-/* Follow the frame-pointer chain while it stays on the stack. */
-static void print_backtrace(uint64_t rbp)
+/* The image's function names, sorted by address (scripts/gen-symbols). */
+struct tern_sym {
+    uint64_t addr, name;
+};
+extern const struct tern_sym tern_syms[];
+extern const uint64_t tern_syms_count;
+extern const char tern_sym_names[];
+
+/* " 0x... <function+0x...>", or just the address outside any function. */
+static void print_address(uint64_t a)
+{
+    uint64_t lo = 0, hi = tern_syms_count;
+
+    while (hi - lo > 1) {
+        uint64_t mid = (lo + hi) / 2;
+
+        if (tern_syms[mid].addr <= a)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (tern_syms_count && tern_syms[lo].addr <= a &&
+        a - tern_syms[lo].addr < 0x10000)
+        tern_printf(" 0x%llx <%s+0x%llx>", (unsigned long long)a,
+                    tern_sym_names + tern_syms[lo].name,
+                    (unsigned long long)(a - tern_syms[lo].addr));
+    else
+        tern_printf(" 0x%llx", (unsigned long long)a);
+}
+
+/* The faulting address, then the frame-pointer chain while it stays on
+ * the running thread's stack. */
+static void print_backtrace(uint64_t rip, uint64_t rbp)
 {
     tern_printf("tern: backtrace:");
+    print_address(rip);
     for (int i = 0; i < BACKTRACE_DEPTH && on_stack(rbp); i++) {
         const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 
-        tern_printf(" 0x%llx", (unsigned long long)frame[1]);
+        print_address(frame[1]);
         rbp = frame[0];
     }
     tern_printf("\n");
+}
+
+#define R(x) (unsigned long long)(x)
+
+static void print_registers(const struct trap_frame *f)
+{
+    tern_printf("tern: rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
+                R(f->rax), R(f->rbx), R(f->rcx), R(f->rdx));
+    tern_printf("tern: rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n",
+                R(f->rsi), R(f->rdi), R(f->rbp), R(f->rsp));
+    tern_printf("tern: r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n",
+                R(f->r8), R(f->r9), R(f->r10), R(f->r11));
+    tern_printf("tern: r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n",
+                R(f->r12), R(f->r13), R(f->r14), R(f->r15));
+    tern_printf("tern: rflags %llx cs %llx ss %llx cr3 %llx\n", R(f->rflags),
+                R(f->cs), R(f->ss), R(read_cr3()));
 }
 
 void trap_handler(struct trap_frame *f)
@@ -181,13 +229,7 @@ void trap_handler(struct trap_frame *f)
                 (unsigned long long)f->vector,
                 names[f->vector % NVECTORS], (unsigned long long)f->error,
                 (unsigned long long)f->rip, (unsigned long long)cr2);
-    tern_printf("tern: rsp 0x%llx rbp 0x%llx rflags 0x%llx rax 0x%llx "
-                "rdi 0x%llx rsi 0x%llx\n",
-                (unsigned long long)f->rsp, (unsigned long long)f->rbp,
-                (unsigned long long)f->rflags, (unsigned long long)f->rax,
-                (unsigned long long)f->rdi, (unsigned long long)f->rsi);
-    tern_printf("tern: backtrace: 0x%llx (fault)\n",
-                (unsigned long long)f->rip);
-    print_backtrace(f->rbp);
+    print_registers(f);
+    print_backtrace(f->rip, f->rbp);
     tern_fatal_shutdown(TERN_EXIT_FAULT);
 }
