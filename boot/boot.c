@@ -97,7 +97,8 @@ static void print_start_of_day(const struct boot_info *bi)
     print_xen(bi);
     pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
             shutdown_describe(how, sizeof(how)));
-    pr_info("clock: %s; interrupts: %s", clock_describe(), lapic_describe());
+    pr_info("clock: %s; interrupts: %s; timer: %s", clock_describe(),
+            lapic_describe(), sched_timer_name());
 #ifdef CONFIG_LIBC_NEWLIB
     pr_info("libc: %s", libc_describe());
 #endif

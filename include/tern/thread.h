@@ -29,6 +29,8 @@ const char *thread_name(const struct thread *t);
 /* Counters for tests and the boot dump. */
 uint64_t sched_switches(void);
 uint64_t sched_idle_halts(void);
+/* "LAPIC" or "Xen single-shot (event channel)". */
+const char *sched_timer_name(void);
 
 struct mutex {
     struct thread *owner;

@@ -14,6 +14,9 @@
 #include <tern/mm.h>
 #include <tern/thread.h>
 #include <tern/time.h>
+#include <tern/config.h>
+#include <tern/xen.h>
+#include <tern/xen_evtchn.h>
 
 enum state { RUNNING, READY, SLEEPING, BLOCKED, EXITED };
 
@@ -40,6 +43,8 @@ extern char boot_stack_bottom[], boot_stack_top[], boot_stack_guard[];
 static struct thread main_thread = {.state = RUNNING, .name = "main"};
 static struct thread *current = &main_thread;
 static struct runq ready;
+static void (*arm_timer)(uint64_t deadline_ns) = lapic_timer_arm;
+static const char *timer_name = "LAPIC";
 static struct timerq sleepers;
 static uint64_t switches, idle_halts;
 
@@ -56,6 +61,17 @@ void sched_init(void)
     trap_register_guard((uintptr_t)boot_stack_guard, main_thread.name);
     lapic_init();
     irq_register(TIMER_VECTOR, timer_irq);
+#ifdef CONFIG_XEN
+    if (xen_present() && xen_evtchn_init() == 0) {
+        arm_timer = xen_timer_arm; /* Xen's one-shot timer, event channels */
+        timer_name = "Xen single-shot (event channel)";
+    }
+#endif
+}
+
+const char *sched_timer_name(void)
+{
+    return timer_name;
 }
 
 struct thread *thread_self(void)
@@ -102,7 +118,7 @@ static void idle(void)
     if (next == UINT64_MAX)
         tern_fatal(TERN_EXIT_PANIC, "sched: deadlock: every thread is "
                                     "blocked and none is sleeping");
-    lapic_timer_arm(next);
+    arm_timer(next);
     idle_halts++;
     cpu_wait_for_interrupt();
 }

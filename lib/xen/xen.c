@@ -182,3 +182,8 @@ uint64_t xen_tsc_hz(void)
 
     return t->tsc_shift >= 0 ? hz >> t->tsc_shift : hz << -t->tsc_shift;
 }
+
+struct shared_info *xen_shared_info(void)
+{
+    return (struct shared_info *)shared_info_page;
+}

@@ -1,0 +1,34 @@
+/* Xen event channels, 2-level ABI.  The scan of the pending bitmaps is
+ * pure logic (unit-tested on the host); the rest is hypercalls. */
+#ifndef TERN_XEN_EVTCHN_H
+#define TERN_XEN_EVTCHN_H
+
+#include <stdint.h>
+
+#define EVTCHN_WORD_BITS 64u
+#define EVTCHN_WORDS 64u
+#define EVTCHN_PORTS (EVTCHN_WORDS * EVTCHN_WORD_BITS) /* 4096 */
+
+/* Deliver every port that is pending and not masked, once: for each bit
+ * of sel (which words to look at), clear each such pending bit, then call
+ * deliver(port).  Returns how many ports it delivered.  Never reads or
+ * writes outside the two 64-word arrays, whatever sel says. */
+unsigned evtchn_scan(volatile uint64_t *pending, const volatile uint64_t *mask,
+                     uint64_t sel, void (*deliver)(unsigned port, void *ctx),
+                     void *ctx);
+
+typedef void (*evtchn_handler_fn)(unsigned port);
+
+/* Upcall through a vector (HVM_PARAM_CALLBACK_IRQ), VIRQ_TIMER bound and
+ * the periodic timer stopped.  0, or a negative Xen error (reported). */
+int xen_evtchn_init(void);
+/* A handler for a port: -1 when the port is out of range or the table
+ * is full. */
+int xen_evtchn_bind(unsigned port, evtchn_handler_fn fn);
+/* VCPUOP_set_singleshot_timer at this Xen system time (= monotonic ns). */
+void xen_timer_arm(uint64_t deadline_ns);
+/* Events delivered, and events on ports nobody bound. */
+uint64_t xen_evtchn_delivered(void);
+uint64_t xen_evtchn_unbound(void);
+
+#endif

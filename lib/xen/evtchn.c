@@ -1,0 +1,123 @@
+/*
+ * Event channels and the one-shot timer under Xen.  Xen signals through
+ * the vector named in HVM_PARAM_CALLBACK_IRQ; the handler scans shared_info
+ * and calls each bound port's handler.  Interrupts are on only while the
+ * CPU idles, so handlers never race with threads.
+ */
+#include <tern/arch.h>
+#include <tern/log.h>
+#include <tern/xen.h>
+#include <tern/xen_evtchn.h>
+#include <xen/event_channel.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/vcpu.h>
+#include <xen/xen.h>
+#include "hypercall.h"
+
+#define UPCALL_VECTOR 0xf3
+#define MAX_BOUND 32
+
+static struct {
+    unsigned port;
+    evtchn_handler_fn fn;
+} bound[MAX_BOUND];
+static unsigned nbound;
+static uint64_t delivered, unbound;
+
+struct shared_info *xen_shared_info(void);
+
+int xen_evtchn_bind(unsigned port, evtchn_handler_fn fn)
+{
+    struct shared_info *s = xen_shared_info();
+
+    if (port >= EVTCHN_PORTS || nbound == MAX_BOUND)
+        return -1;
+    bound[nbound].port = port;
+    bound[nbound].fn = fn;
+    nbound++;
+    __atomic_fetch_and(&s->evtchn_mask[port / EVTCHN_WORD_BITS],
+                       ~(1ull << (port % EVTCHN_WORD_BITS)), __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static void deliver(unsigned port, void *ctx)
+{
+    (void)ctx;
+    for (unsigned i = 0; i < nbound; i++) {
+        if (bound[i].port == port) {
+            delivered++;
+            bound[i].fn(port);
+            return;
+        }
+    }
+    unbound++; /* counted, never a crash */
+}
+
+static void upcall(unsigned vector)
+{
+    struct shared_info *s = xen_shared_info();
+    struct vcpu_info *v = &s->vcpu_info[0];
+
+    (void)vector;
+    while (v->evtchn_upcall_pending) {
+        v->evtchn_upcall_pending = 0;
+        evtchn_scan(s->evtchn_pending, s->evtchn_mask,
+                    __atomic_exchange_n(&v->evtchn_pending_sel, 0,
+                                        __ATOMIC_SEQ_CST),
+                    deliver, 0);
+    }
+}
+
+static void timer_event(unsigned port)
+{
+    (void)port; /* waking the CPU is all it is for */
+}
+
+uint64_t xen_evtchn_delivered(void)
+{
+    return delivered;
+}
+
+uint64_t xen_evtchn_unbound(void)
+{
+    return unbound;
+}
+
+void xen_timer_arm(uint64_t deadline_ns)
+{
+    struct vcpu_set_singleshot_timer t = {.timeout_abs_ns = deadline_ns,
+                                          .flags = 0};
+
+    hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0,
+               (uintptr_t)&t);
+}
+
+int xen_evtchn_init(void)
+{
+    struct xen_hvm_param p = {
+        .domid = DOMID_SELF,
+        .index = HVM_PARAM_CALLBACK_IRQ,
+        .value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 |
+                 UPCALL_VECTOR,
+    };
+    struct evtchn_bind_virq virq = {.virq = VIRQ_TIMER, .vcpu = 0};
+    long rc;
+
+    irq_register(UPCALL_VECTOR, upcall);
+    xen_shared_info()->vcpu_info[0].evtchn_upcall_mask = 0;
+    rc = hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&p);
+    if (rc) {
+        pr_err("xen: HVM_PARAM_CALLBACK_IRQ failed (%ld)", rc);
+        return (int)rc;
+    }
+    rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+                    (uintptr_t)&virq);
+    if (rc || xen_evtchn_bind(virq.port, timer_event)) {
+        pr_err("xen: binding VIRQ_TIMER failed (%ld, port %u)", rc,
+               virq.port);
+        return rc ? (int)rc : -1;
+    }
+    hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0);
+    return 0;
+}
