@@ -36,11 +36,10 @@ static void xen_shutdown(unsigned reason)
 #endif
 
 int tern_exit_mode = CONFIG_EXIT_MODE;
-static uint64_t rsdp_hint;
 
 void shutdown_init(uint64_t rsdp_paddr)
 {
-    rsdp_hint = rsdp_paddr;
+    acpi_set_rsdp_hint(rsdp_paddr);
 }
 
 const char *shutdown_describe(char *buf, unsigned len)
@@ -55,12 +54,11 @@ const char *shutdown_describe(char *buf, unsigned len)
  * so the window starts above it and the RSDP search skips the EBDA. */
 static const struct acpi_poweroff *find_acpi(void)
 {
-    static const struct phys_window window = {0x1000, (4ull << 30) - 0x1000,
-                                              0x1000};
     static struct acpi_poweroff acpi;
     char why[96];
 
-    if (acpi_find_poweroff(&window, rsdp_hint, &acpi, why, sizeof(why))) {
+    if (acpi_find_poweroff(&acpi_window, acpi_rsdp_hint(), &acpi, why,
+                           sizeof(why))) {
         tern_printf("tern: poweroff: ACPI unusable (%s)\n", why);
         return 0;
     }

@@ -125,3 +125,10 @@ const char *lapic_describe(void)
 {
     return description;
 }
+
+uint32_t lapic_id(void)
+{
+    uint32_t id = apic_read(0x20);
+
+    return x2apic ? id : id >> 24;
+}

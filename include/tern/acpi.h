@@ -22,6 +22,12 @@ struct acpi_poweroff {
     uint8_t slp_typ_b;
 };
 
+/* The RSDP address the loader gave (0: search), kept for later lookups. */
+void acpi_set_rsdp_hint(uint64_t rsdp_paddr);
+uint64_t acpi_rsdp_hint(void);
+/* [4 KiB, 4 GiB): the identity map as it stands once page 0 is unmapped. */
+extern const struct phys_window acpi_window;
+
 /* Find how to power off.  rsdp_hint 0 means search the EBDA and the BIOS
  * area.  Returns 0, or -1 with why[] saying what was missing or bad. */
 int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
@@ -36,6 +42,22 @@ bool acpi_rsdp_valid(const struct phys_window *w, uint64_t addr,
  * 0 with why[] listing them, or -1 with why[] naming the bad one. */
 int acpi_check_root_tables(const struct phys_window *w, uint64_t rsdp,
                            char *why, unsigned whylen);
+
+/* Interrupt routing from the MADT ("APIC" table): the first I/O APIC,
+ * and where each ISA IRQ (0-15) arrives, as the interrupt source
+ * overrides say (identity, edge, active high otherwise). */
+struct acpi_irq_routing {
+    uint64_t ioapic_addr;
+    uint32_t ioapic_gsi_base;
+    struct {
+        uint32_t gsi;
+        bool active_low;
+        bool level;
+    } isa[16];
+};
+int acpi_find_irq_routing(const struct phys_window *w, uint64_t rsdp_hint,
+                          struct acpi_irq_routing *out, char *why,
+                          unsigned whylen);
 
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);

@@ -39,6 +39,13 @@ void lapic_eoi(void);
 /* Interrupt at (or shortly after) this monotonic time. */
 void lapic_timer_arm(uint64_t deadline_ns);
 const char *lapic_describe(void);
+uint32_t lapic_id(void);
+
+/* Route an ISA interrupt (0-15) through the I/O APIC the MADT names to
+ * vector on this CPU, with fn as its handler.  0, or -1 with why[] set
+ * (no MADT, no I/O APIC, pin out of range). */
+int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
+                  char *why, unsigned whylen);
 /* "Xen", "KVM", "QEMU TCG", "none", or the raw CPUID signature. */
 const char *cpu_hypervisor_name(void);
 

@@ -19,6 +19,21 @@
 #define AML_NAME_OP 0x08
 #define AML_PACKAGE_OP 0x12
 
+static uint64_t rsdp_hint;
+
+void acpi_set_rsdp_hint(uint64_t rsdp_paddr)
+{
+    rsdp_hint = rsdp_paddr;
+}
+
+uint64_t acpi_rsdp_hint(void)
+{
+    return rsdp_hint;
+}
+
+const struct phys_window acpi_window = {0x1000, (4ull << 30) - 0x1000,
+                                        0x1000};
+
 struct ctx {
     const struct phys_window *w;
     char *why;
@@ -103,44 +118,45 @@ static uint64_t find_rsdp(struct ctx *c)
     return 0;
 }
 
-/* Walk an RSDT (4-byte entries) or XSDT (8-byte) for a valid FACP. */
-static uint64_t find_fadt(struct ctx *c, uint64_t sdt, uint32_t len,
-                          unsigned entry_size)
+/* Walk an RSDT (4-byte entries) or XSDT (8-byte) for a valid table. */
+static uint64_t find_in_sdt(struct ctx *c, uint64_t sdt, uint32_t len,
+                            unsigned entry_size, const char *sig)
 {
     for (uint64_t at = sdt + HDR_LEN; at + entry_size <= sdt + len;
          at += entry_size) {
         bool ok = true;
         uint64_t t = read_le(c, at, entry_size, &ok);
 
-        if (ok && table_len(c, t, "FACP"))
+        if (ok && table_len(c, t, sig))
             return t;
     }
     return 0;
 }
 
-static uint64_t fadt_from_rsdp(struct ctx *c, uint64_t rsdp,
-                               struct acpi_poweroff *out)
+/* A table named by the XSDT (when valid) or else the RSDT. */
+static uint64_t find_table(struct ctx *c, uint64_t rsdp, const char *sig,
+                           bool *used_xsdt)
 {
     bool ok = true;
     uint8_t rev = (uint8_t)read_le(c, rsdp + 15, 1, &ok);
     uint64_t rsdt = read_le(c, rsdp + 16, 4, &ok);
-    uint64_t xsdt = 0, fadt = 0;
-    uint32_t len;
+    uint64_t xsdt = 0, found = 0;
+    uint32_t len = 0;
 
     if (rev >= 2 && checksum_ok(c, rsdp, 36))
         xsdt = read_le(c, rsdp + 24, 8, &ok);
     if (xsdt && (len = table_len(c, xsdt, "XSDT")) != 0)
-        fadt = find_fadt(c, xsdt, len, 8);
-    if (fadt) {
-        out->used_xsdt = true;
-        return fadt;
+        found = find_in_sdt(c, xsdt, len, 8, sig);
+    if (found) {
+        *used_xsdt = true;
+        return found;
     }
-    if (xsdt)
+    if (xsdt && !len)
         pr_info("acpi: XSDT at 0x%llx unusable, trying the RSDT",
                 (unsigned long long)xsdt);
     if ((len = table_len(c, rsdt, "RSDT")) != 0)
-        fadt = find_fadt(c, rsdt, len, 4);
-    return fadt;
+        found = find_in_sdt(c, rsdt, len, 4, sig);
+    return found;
 }
 
 /* Decode one AML integer element of a package: Zero, One, BytePrefix,
@@ -226,6 +242,17 @@ static int read_fadt(struct ctx *c, uint64_t fadt, struct acpi_poweroff *out)
     return find_s5(c, dsdt, dlen, out);
 }
 
+/* The loader's RSDP when valid, else the search's; 0 when none. */
+static uint64_t resolve_rsdp(struct ctx *c, uint64_t hint)
+{
+    if (hint && rsdp_ok(c, hint))
+        return hint;
+    if (hint)
+        pr_warn("acpi: rsdp_paddr 0x%llx holds no valid RSDP, searching",
+                (unsigned long long)hint);
+    return find_rsdp(c);
+}
+
 int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
                        struct acpi_poweroff *out, char *why, unsigned whylen)
 {
@@ -233,17 +260,10 @@ int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
     uint64_t fadt;
 
     memset(out, 0, sizeof(*out));
-    out->rsdp = rsdp_hint;
-    if (rsdp_hint && !rsdp_ok(&c, rsdp_hint)) {
-        pr_warn("acpi: rsdp_paddr 0x%llx holds no valid RSDP, searching",
-                (unsigned long long)rsdp_hint);
-        out->rsdp = 0;
-    }
-    if (!out->rsdp)
-        out->rsdp = find_rsdp(&c);
+    out->rsdp = resolve_rsdp(&c, rsdp_hint);
     if (!out->rsdp)
         return fail(&c, "no ACPI RSDP");
-    fadt = fadt_from_rsdp(&c, out->rsdp, out);
+    fadt = find_table(&c, out->rsdp, "FACP", &out->used_xsdt);
     if (!fadt)
         return fail(&c, "no valid FADT under the RSDP at 0x%llx",
                     (unsigned long long)out->rsdp);
@@ -285,5 +305,56 @@ int acpi_check_root_tables(const struct phys_window *w, uint64_t rsdp,
     tern_snprintf(why, whylen, "RSDT 0x%llx%s, XSDT 0x%llx%s",
                   (unsigned long long)rsdt, rsdt ? " valid" : "",
                   (unsigned long long)xsdt, xsdt ? " valid" : "");
+    return 0;
+}
+
+#define MADT_ENTRIES 44
+#define MADT_IOAPIC 1
+#define MADT_OVERRIDE 2
+
+static void madt_entry(const uint8_t *e, struct acpi_irq_routing *out)
+{
+    uint32_t v;
+    uint16_t flags;
+
+    if (e[0] == MADT_IOAPIC && e[1] >= 12 && !out->ioapic_addr) {
+        memcpy(&v, e + 4, 4);
+        out->ioapic_addr = v;
+        memcpy(&out->ioapic_gsi_base, e + 8, 4);
+    } else if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[2] == 0 &&
+               e[3] < 16) {
+        memcpy(&v, e + 4, 4);
+        memcpy(&flags, e + 8, 2);
+        out->isa[e[3]].gsi = v;
+        out->isa[e[3]].active_low = (flags & 3) == 3;
+        out->isa[e[3]].level = ((flags >> 2) & 3) == 3;
+    }
+}
+
+int acpi_find_irq_routing(const struct phys_window *w, uint64_t rsdp_hint,
+                          struct acpi_irq_routing *out, char *why,
+                          unsigned whylen)
+{
+    struct ctx c = {w, why, whylen};
+    uint64_t rsdp = resolve_rsdp(&c, rsdp_hint), madt;
+    bool used_xsdt = false;
+    uint32_t len;
+    const uint8_t *p;
+
+    memset(out, 0, sizeof(*out));
+    for (unsigned i = 0; i < 16; i++)
+        out->isa[i].gsi = i;
+    if (!rsdp)
+        return fail(&c, "no ACPI RSDP");
+    madt = find_table(&c, rsdp, "APIC", &used_xsdt);
+    if (!madt || (len = table_len(&c, madt, "APIC")) == 0 ||
+        !(p = phys_map(w, madt, len)))
+        return fail(&c, "no valid MADT");
+    for (uint32_t at = MADT_ENTRIES; at + 2 <= len && p[at + 1] >= 2 &&
+                                     at + p[at + 1] <= len;
+         at += p[at + 1])
+        madt_entry(p + at, out);
+    if (!out->ioapic_addr)
+        return fail(&c, "the MADT lists no I/O APIC");
     return 0;
 }

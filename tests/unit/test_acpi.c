@@ -146,3 +146,50 @@ TEST(acpi_root_tables_check_names_the_bad_one)
     CHECK(acpi_check_root_tables(&fake_window, RSDP, msg, sizeof(msg)) == -1);
     CHECK(strstr(msg, "XSDT at 0x10800"));
 }
+
+#define MADT 0x13000
+
+/* A MADT with one I/O APIC at 0xfec00000 and QEMU's usual overrides:
+ * IRQ 0 -> GSI 2, IRQ 9 level active high. */
+static void add_madt(void)
+{
+    uint8_t e[] = {1, 12, 0, 0, 0x00, 0x00, 0xc0, 0xfe, 0, 0, 0, 0,
+                   2, 10, 0, 0, 2, 0, 0, 0, 0, 0,
+                   2, 10, 0, 9, 9, 0, 0, 0, 0x0d, 0};
+    uint32_t rsdt_len = 44;
+
+    memcpy(at(MADT + 44), e, sizeof(e));
+    table(MADT, "APIC", 44 + sizeof(e));
+    put32(RSDT + 40, MADT);
+    put32(RSDT + 4, rsdt_len);
+    table(RSDT, "RSDT", rsdt_len);
+    *(uint8_t *)at(XSDT) = 'Y'; /* force the RSDT path */
+}
+
+TEST(acpi_madt_gives_the_ioapic_and_overrides)
+{
+    struct acpi_irq_routing r;
+
+    build_tables(0);
+    add_madt();
+    CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == 0);
+    CHECK(r.ioapic_addr == 0xfec00000 && r.ioapic_gsi_base == 0);
+    CHECK(r.isa[0].gsi == 2 && !r.isa[0].level);
+    CHECK(r.isa[9].gsi == 9 && r.isa[9].level && !r.isa[9].active_low);
+    CHECK(r.isa[8].gsi == 8 && !r.isa[8].level && !r.isa[8].active_low);
+}
+
+TEST(acpi_madt_missing_or_truncated_is_an_error)
+{
+    struct acpi_irq_routing r;
+
+    build_tables(0);
+    CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "no valid MADT") && r.isa[8].gsi == 8);
+    build_tables(0);
+    add_madt();
+    *(uint8_t *)at(MADT + 45) = 200; /* entry length past the table */
+    table(MADT, "APIC", 44 + 32);
+    CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "no I/O APIC"));
+}
