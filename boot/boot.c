@@ -104,6 +104,21 @@ static void print_start_of_day(const struct boot_info *bi)
 #endif
 }
 
+/* RAM as the map reports it (modules and tables included), so that only
+ * pages with no RAM at all become uncached. */
+static void uncache_device_memory(const struct boot_info *bi)
+{
+    static struct mem_range ram[BOOT_MAX_MEMMAP];
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < bi->memmap_count; i++)
+        if (bi->memmap[i].type == MEM_TYPE_RAM && bi->memmap[i].size)
+            ram[n++] = (struct mem_range){bi->memmap[i].addr,
+                                          bi->memmap[i].addr +
+                                              bi->memmap[i].size};
+    paging_uncache_non_ram(ram, n);
+}
+
 void boot_exit_stats(void)
 {
     const struct page_allocator *pa = mm_pages();
@@ -130,6 +145,7 @@ void boot_main(struct boot_info *bi)
     mm_init(bi);
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
+    uncache_device_memory(bi);
     boot_mark("memory");
     shutdown_init(bi->rsdp_paddr);
     clock_init();

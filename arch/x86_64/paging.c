@@ -9,13 +9,14 @@
 
 #define PTE_P 0x1ull
 #define PTE_W 0x2ull
+#define PTE_PWT 0x8ull
+#define PTE_PCD 0x10ull
 #define PTE_PS 0x80ull
 #define PTE_ADDR 0x000ffffffffff000ull
 #define FOUR_GIB (4ull << 30)
 #define TWO_MIB (2ull << 20)
 
 extern uint64_t boot_pml4[512];
-extern uint64_t boot_pd[4 * 512];
 
 static uint64_t *next_table(uint64_t *table, unsigned index)
 {
@@ -83,4 +84,23 @@ void paging_set_present(uint64_t addr, bool present)
 
     *pte_4k(page) = present ? page | PTE_P | PTE_W : 0;
     __asm__ volatile("invlpg (%0)" : : "r"((uintptr_t)page) : "memory");
+}
+
+extern uint64_t boot_pd[4 * 512];
+
+/* Below 4 GiB the entry maps everything write-back.  Every 2 MiB page with
+ * no RAM in it (the MMIO hole: local and I/O APIC, HPET, PCI BARs, ROMs) is
+ * made uncached, as device memory must be outside emulation. */
+void paging_uncache_non_ram(const struct mem_range *ram, unsigned n)
+{
+    for (uint64_t page = 0; page < FOUR_GIB; page += TWO_MIB) {
+        uint64_t *pde = &boot_pd[page / TWO_MIB];
+        int has_ram = 0;
+
+        for (unsigned i = 0; i < n && !has_ram; i++)
+            has_ram = ram[i].start < page + TWO_MIB && ram[i].end > page;
+        if (!has_ram && (*pde & PTE_PS))
+            *pde |= PTE_PCD | PTE_PWT;
+    }
+    write_cr3(read_cr3());
 }
