@@ -104,19 +104,18 @@ static void print_start_of_day(const struct boot_info *bi)
 #endif
 }
 
-/* RAM as the map reports it (modules and tables included), so that only
- * pages with no RAM at all become uncached. */
+/* RAM as the map reports it (modules and tables included: the sanitiser
+ * with nothing reserved), so that only pages with no RAM become uncached. */
 static void uncache_device_memory(const struct boot_info *bi)
 {
-    static struct mem_range ram[BOOT_MAX_MEMMAP];
-    unsigned n = 0;
+    static struct mem_range ram[2 * BOOT_MAX_MEMMAP];
+    struct memmap_report rep;
+    unsigned n = 0, bad;
 
-    for (unsigned i = 0; i < bi->memmap_count; i++)
-        if (bi->memmap[i].type == MEM_TYPE_RAM && bi->memmap[i].size)
-            ram[n++] = (struct mem_range){bi->memmap[i].addr,
-                                          bi->memmap[i].addr +
-                                              bi->memmap[i].size};
-    paging_uncache_non_ram(ram, n);
+    if (memmap_sanitise(bi->memmap, bi->memmap_count, 0, 0, ram,
+                        sizeof(ram) / sizeof(ram[0]), &n, &rep,
+                        &bad) == MEMMAP_OK)
+        paging_uncache_non_ram(ram, n);
 }
 
 void boot_exit_stats(void)

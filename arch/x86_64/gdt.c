@@ -20,8 +20,10 @@ struct tss64 {
 
 static struct tss64 tss;
 static uint64_t gdt[5]; /* in .bss: ltr writes the busy bit */
-static uint8_t df_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint8_t nmi_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t df_stack[IST_STACK_SIZE]
+    __attribute__((aligned(16), section(".bss.nozero")));
+static uint8_t nmi_stack[IST_STACK_SIZE]
+    __attribute__((aligned(16), section(".bss.nozero")));
 
 static void set_tss_descriptor(void)
 {

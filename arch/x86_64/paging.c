@@ -88,19 +88,30 @@ void paging_set_present(uint64_t addr, bool present)
 
 extern uint64_t boot_pd[4 * 512];
 
+static void uncache(uint64_t from, uint64_t to)
+{
+    from = (from + TWO_MIB - 1) & ~(TWO_MIB - 1);
+    to = to < FOUR_GIB ? to & ~(TWO_MIB - 1) : FOUR_GIB;
+    for (uint64_t page = from; page < to; page += TWO_MIB)
+        if (boot_pd[page / TWO_MIB] & PTE_PS)
+            boot_pd[page / TWO_MIB] |= PTE_PCD | PTE_PWT;
+}
+
 /* Below 4 GiB the entry maps everything write-back.  Every 2 MiB page with
  * no RAM in it (the MMIO hole: local and I/O APIC, HPET, PCI BARs, ROMs) is
- * made uncached, as device memory must be outside emulation. */
+ * made uncached, as device memory must be outside emulation.  ram[] is
+ * sorted by start (the sanitiser's order) and disjoint. */
 void paging_uncache_non_ram(const struct mem_range *ram, unsigned n)
 {
-    for (uint64_t page = 0; page < FOUR_GIB; page += TWO_MIB) {
-        uint64_t *pde = &boot_pd[page / TWO_MIB];
-        int has_ram = 0;
+    uint64_t covered = 0;
 
-        for (unsigned i = 0; i < n && !has_ram; i++)
-            has_ram = ram[i].start < page + TWO_MIB && ram[i].end > page;
-        if (!has_ram && (*pde & PTE_PS))
-            *pde |= PTE_PCD | PTE_PWT;
+    for (unsigned i = 0; i < n && covered < FOUR_GIB; i++) {
+        if (ram[i].start > covered)
+            uncache(covered, ram[i].start);
+        if (ram[i].end > covered)
+            covered = ram[i].end;
     }
+    if (covered < FOUR_GIB)
+        uncache(covered, FOUR_GIB);
     write_cr3(read_cr3());
 }

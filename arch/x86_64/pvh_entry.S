@@ -225,6 +225,10 @@ boot_pml4:
         .skip   4096
 boot_pdpt:
         .skip   4096
+
+        /* Filled or used before being read: not worth zeroing at entry. */
+        .section .bss.nozero, "aw", @nobits
+        .p2align 12
 boot_pd:
         .skip   4096 * 4
         .p2align 12
