@@ -73,7 +73,6 @@ static void print_start_of_day(const struct boot_info *bi)
     const struct page_allocator *pa = mm_pages();
     unsigned n;
     const struct mem_range *ram = mm_usable(&n);
-    char how[96];
 
     pr_info("start_info v%u at 0x%llx, flags 0x%x, %u module(s), rsdp 0x%llx",
             bi->version, (unsigned long long)bi->start_info_paddr, bi->flags,
@@ -96,7 +95,7 @@ static void print_start_of_day(const struct boot_info *bi)
             console_names());
     print_xen(bi);
     pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
-            shutdown_describe(how, sizeof(how)));
+            shutdown_describe());
     pr_info("clock: %s; interrupts: %s; timer: %s", clock_describe(),
             lapic_describe(), sched_timer_name());
 #ifdef CONFIG_LIBC_NEWLIB

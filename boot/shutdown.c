@@ -42,11 +42,9 @@ void shutdown_init(uint64_t rsdp_paddr)
     acpi_set_rsdp_hint(rsdp_paddr);
 }
 
-const char *shutdown_describe(char *buf, unsigned len)
+const char *shutdown_describe(void)
 {
-    tern_snprintf(buf, len, "%s", on_xen() ? "SCHEDOP_shutdown"
-                                           : "ACPI S5 (tables read at exit)");
-    return buf;
+    return on_xen() ? "SCHEDOP_shutdown" : "ACPI S5 (tables read at exit)";
 }
 
 /* Read ACPI only when powering off: the table walk is most of a boot's

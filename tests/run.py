@@ -110,6 +110,31 @@ def run_build_checks(res):
             res.report(f"build: bad Kconfig value {bad} is a clear error",
                        p.returncode != 0 and "kconfig: error" in p.stderr
                        and words in p.stderr, p.stderr[-500:])
+    with tempfile.TemporaryDirectory() as tmp:
+        missing_deps = [
+            ("newlib-source missing", ["scripts/build-newlib", tmp],
+             {"NEWLIB_TARBALL": "/nonexistent/newlib-3.3.0.tar.xz"},
+             "run scripts/setup (Debian package newlib-source)"),
+            ("newlib tarball not the pinned one", ["scripts/build-newlib", tmp],
+             {"NEWLIB_TARBALL": os.path.join(ROOT, "README.md")},
+             "is not newlib 3.3.0 as pinned"),
+            ("Xen headers missing",
+             ["make", "--no-print-directory", "APP=hello",
+              f"BUILD={tmp}/b", "XEN_INCLUDE=/nonexistent/xen"], {},
+             "Xen public headers missing"),
+        ]
+        for what, cmd, extra_env, words in missing_deps:
+            p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                               env=dict(os.environ, **extra_env))
+            res.report(f"build: {what} is a clear error",
+                       p.returncode != 0 and words in p.stderr,
+                       p.stderr[-500:])
+    # python3 -S leaves out site-packages, where kconfiglib lives.
+    with tempfile.TemporaryDirectory() as tmp:
+        p = make("APP=hello", "PYTHON=/usr/bin/python3 -S", f"BUILD={tmp}")
+    res.report("build: missing kconfiglib is a clear error",
+               p.returncode != 0 and "python3-kconfiglib is missing" in p.stderr,
+               p.stderr[-500:])
     image = os.path.join(BUILD, "hello", "tern-hello.elf")
     env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
     p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],

@@ -3,11 +3,10 @@
 #define TERN_SHUTDOWN_H
 
 #include <stdint.h>
-#include <tern/phys.h>
 
 /* Remember where the loader said the RSDP is; ACPI is read at exit. */
 void shutdown_init(uint64_t rsdp_paddr);
 /* One phrase for the start-of-day dump. */
-const char *shutdown_describe(char *buf, unsigned len);
+const char *shutdown_describe(void);
 
 #endif
