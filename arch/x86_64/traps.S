@@ -1,6 +1,43 @@
 /* Exception entry stubs: push a dummy error code where the CPU pushes
  * none, then the vector, then every general register, and call
  * trap_handler(struct trap_frame *). */
+/* The general registers in struct trap_frame's order (r15 lowest). */
+        .macro  SAVE_REGS
+        push    %rax
+        push    %rbx
+        push    %rcx
+        push    %rdx
+        push    %rsi
+        push    %rdi
+        push    %rbp
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        .endm
+
+        .macro  RESTORE_REGS
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rbp
+        pop     %rdi
+        pop     %rsi
+        pop     %rdx
+        pop     %rcx
+        pop     %rbx
+        pop     %rax
+        .endm
+
         .macro  STUB n, has_err
         .p2align 4
 trap_stub_\n:
@@ -46,21 +83,7 @@ trap_stub_\n:
         STUB 31, 0
 
 trap_common:
-        push    %rax
-        push    %rbx
-        push    %rcx
-        push    %rdx
-        push    %rsi
-        push    %rdi
-        push    %rbp
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+        SAVE_REGS
         mov     %rsp, %rdi
         and     $-16, %rsp
         call    trap_handler
@@ -91,40 +114,12 @@ irq_stubs:
         .endr
 
 irq_common:
-        push    %rax
-        push    %rbx
-        push    %rcx
-        push    %rdx
-        push    %rsi
-        push    %rdi
-        push    %rbp
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
+        SAVE_REGS
         mov     %rsp, %rdi
         mov     %rsp, %rbx
         and     $-16, %rsp
         call    irq_dispatch
         mov     %rbx, %rsp
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rbp
-        pop     %rdi
-        pop     %rsi
-        pop     %rdx
-        pop     %rcx
-        pop     %rbx
-        pop     %rax
+        RESTORE_REGS
         add     $16, %rsp
         iretq
