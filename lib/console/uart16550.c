@@ -12,21 +12,27 @@
 #define SCR 7 /* scratch: reads back only on a real UART */
 #define LSR_THRE 0x20
 #define TX_SPIN_LIMIT 100000 /* give up on a wedged UART, never hang */
+#define FIFO_SIZE 16         /* THRE set: the whole transmit FIFO is free */
 
 static int uart_dead;
+static unsigned fifo_room;
 
 static void put_byte(char c)
 {
     int spins = 0;
 
-    while (!(inb(COM1 + LSR) & LSR_THRE)) {
-        if (++spins == TX_SPIN_LIMIT) {
+    while (!fifo_room) {
+        if (inb(COM1 + LSR) & LSR_THRE) {
+            fifo_room = FIFO_SIZE;
+        } else if (++spins == TX_SPIN_LIMIT) {
             uart_dead = 1;
             return;
+        } else {
+            cpu_pause();
         }
-        cpu_pause();
     }
     outb(COM1 + THR, (uint8_t)c);
+    fifo_room--;
 }
 
 static void uart_write(const char *s, size_t n)
