@@ -80,8 +80,8 @@ static void test_clock_rate(void)
     t1 = clock_monotonic_ns();
     printf("# one RTC second took %llu ms of the monotonic clock\n",
            (unsigned long long)((t1 - t0) / 1000000));
-    ok(t1 - t0 > 800000000ull && t1 - t0 < 1250000000ull,
-       "one RTC second is one second of the monotonic clock (+-20%)");
+    ok(t1 - t0 > 700000000ull && t1 - t0 < 1400000000ull,
+       "one RTC second is one second of the monotonic clock (+-30%)");
 }
 
 static void test_monotonic(void)
@@ -299,12 +299,19 @@ static void test_device_interrupt(void)
         ok(0, "RTC interrupt routed through the I/O APIC");
         return;
     }
-    rtc_periodic(1);
-    thread_sleep_ns(250000000ull);
-    rtc_periodic(0);
-    printf("# %u RTC interrupts at 64 Hz in 250 ms\n", rtc_ticks);
-    ok(rtc_ticks >= 8 && rtc_ticks <= 40,
-       "RTC interrupts arrive through the I/O APIC at about 64 Hz");
+    {
+        uint64_t t0 = clock_monotonic_ns(), ms, want;
+
+        rtc_periodic(1);
+        thread_sleep_ns(250000000ull);
+        rtc_periodic(0);
+        ms = (clock_monotonic_ns() - t0) / 1000000ull;
+        want = ms * 64 / 1000; /* what 64 Hz gives over the real sleep */
+        printf("# %u RTC interrupts at 64 Hz in %llu ms\n", rtc_ticks,
+               (unsigned long long)ms);
+        ok(rtc_ticks >= want / 2 && rtc_ticks <= want * 3 / 2 + 2 && want,
+           "RTC interrupts arrive through the I/O APIC at about 64 Hz");
+    }
     ok(irq_spurious_count() == spurious, "no spurious interrupts meanwhile");
 }
 
