@@ -103,20 +103,6 @@ static void print_start_of_day(const struct boot_info *bi)
 #endif
 }
 
-/* RAM as the map reports it (modules and tables included: the sanitiser
- * with nothing reserved), so that only pages with no RAM become uncached. */
-static void uncache_device_memory(const struct boot_info *bi)
-{
-    static struct mem_range ram[2 * BOOT_MAX_MEMMAP];
-    struct memmap_report rep;
-    unsigned n = 0, bad;
-
-    if (memmap_sanitise(bi->memmap, bi->memmap_count, 0, 0, ram,
-                        sizeof(ram) / sizeof(ram[0]), &n, &rep,
-                        &bad) == MEMMAP_OK)
-        paging_uncache_non_ram(ram, n);
-}
-
 void boot_exit_stats(void)
 {
     const struct page_allocator *pa = mm_pages();
@@ -143,7 +129,6 @@ void boot_main(struct boot_info *bi)
     mm_init(bi);
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
-    uncache_device_memory(bi);
     boot_mark("memory");
     shutdown_init(bi->rsdp_paddr);
     clock_init();

@@ -2,6 +2,7 @@
 #include <tern/acpi.h>
 #include <tern/arch.h>
 #include <tern/format.h>
+#include <tern/mm.h>
 
 #define IOREGSEL 0
 #define IOWIN 4 /* 0x10 bytes in */
@@ -40,6 +41,7 @@ int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
                                   why, whylen))
             return -1;
         ioapic = (volatile uint32_t *)(uintptr_t)routing.ioapic_addr;
+        paging_uncache(routing.ioapic_addr);
     }
     pin = routing.isa[isa_irq].gsi - routing.ioapic_gsi_base;
     pins = ((ioapic_read(IOAPICVER) >> 16) & 0xff) + 1;

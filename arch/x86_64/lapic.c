@@ -8,6 +8,7 @@
 #include <tern/format.h>
 #include <tern/io.h>
 #include <tern/log.h>
+#include <tern/mm.h>
 #include <tern/time.h>
 
 #define MSR_APIC_BASE 0x1b
@@ -72,6 +73,8 @@ void lapic_init(void)
     base |= APIC_BASE_ENABLE | (x2apic ? APIC_BASE_X2APIC : 0);
     wrmsr(MSR_APIC_BASE, base);
     mmio = (volatile uint32_t *)(uintptr_t)(base & ~0xfffull & 0xffffffffull);
+    if (!x2apic)
+        paging_uncache((uintptr_t)mmio);
     apic_write(REG_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
     apic_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
     apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);

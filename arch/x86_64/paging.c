@@ -88,30 +88,17 @@ void paging_set_present(uint64_t addr, bool present)
 
 extern uint64_t boot_pd[4 * 512];
 
-static void uncache(uint64_t from, uint64_t to)
+/* Device memory must not be cached: drivers call this for each MMIO
+ * region they use (the identity map is write-back everywhere otherwise). */
+void paging_uncache(uint64_t addr)
 {
-    from = (from + TWO_MIB - 1) & ~(TWO_MIB - 1);
-    to = to < FOUR_GIB ? to & ~(TWO_MIB - 1) : FOUR_GIB;
-    for (uint64_t page = from; page < to; page += TWO_MIB)
-        if (boot_pd[page / TWO_MIB] & PTE_PS)
-            boot_pd[page / TWO_MIB] |= PTE_PCD | PTE_PWT;
-}
+    uint64_t *pdpt = next_table(boot_pml4, (addr >> 39) & 511);
+    uint64_t *pd = next_table(pdpt, (addr >> 30) & 511);
+    uint64_t *pde = &pd[(addr >> 21) & 511];
 
-/* Below 4 GiB the entry maps everything write-back.  Every 2 MiB page with
- * no RAM in it (the MMIO hole: local and I/O APIC, HPET, PCI BARs, ROMs) is
- * made uncached, as device memory must be outside emulation.  ram[] is
- * sorted by start (the sanitiser's order) and disjoint. */
-void paging_uncache_non_ram(const struct mem_range *ram, unsigned n)
-{
-    uint64_t covered = 0;
-
-    for (unsigned i = 0; i < n && covered < FOUR_GIB; i++) {
-        if (ram[i].start > covered)
-            uncache(covered, ram[i].start);
-        if (ram[i].end > covered)
-            covered = ram[i].end;
-    }
-    if (covered < FOUR_GIB)
-        uncache(covered, FOUR_GIB);
+    if (*pde & PTE_PS)
+        *pde |= PTE_PCD | PTE_PWT;
+    else
+        *pte_4k(addr) |= PTE_PCD | PTE_PWT;
     write_cr3(read_cr3());
 }

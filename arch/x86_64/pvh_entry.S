@@ -138,17 +138,17 @@ pvh_start:
         cmp     $4, %ecx
         jne     1b
 
-        xor     %ecx, %ecx              /* ecx = index of the 2 MiB page */
-2:      mov     %ecx, %eax
-        shl     $21, %eax
-        or      $(PTE_P | PTE_W | PTE_PS), %eax
-        mov     %eax, boot_pd(, %ecx, 8)
-        mov     %ecx, %eax
-        shr     $11, %eax               /* high dword: bits 32+ of the address */
-        mov     %eax, boot_pd + 4(, %ecx, 8)
-        inc     %ecx
-        cmp     $2048, %ecx
-        jne     2b
+        mov     $boot_pd, %edi          /* 2048 entries of 2 MiB pages */
+        mov     $(PTE_P | PTE_W | PTE_PS), %eax /* low dword: address | flags */
+        xor     %edx, %edx              /* high dword: bits 32+ of the address */
+        mov     $2048, %ecx
+2:      mov     %eax, (%edi)
+        mov     %edx, 4(%edi)
+        add     $8, %edi
+        add     $0x200000, %eax
+        adc     $0, %edx
+        dec     %ecx
+        jnz     2b
 
         mov     %cr4, %eax
         or      $CR4_PAE, %eax

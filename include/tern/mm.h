@@ -24,8 +24,9 @@ const struct page_allocator *mm_pages(void);
 
 /* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */
 void paging_map_ram(const struct mem_range *ram, unsigned n);
-/* arch: make the 2 MiB pages below 4 GiB that hold no RAM uncached. */
-void paging_uncache_non_ram(const struct mem_range *ram, unsigned n);
+/* arch: map the page (2 MiB, or 4 KiB where split) holding addr uncached:
+ * drivers call it for every MMIO region they touch. */
+void paging_uncache(uint64_t addr);
 
 /* arch: map or unmap one 4 KiB page of the identity map (NULL page,
  * stack guard pages). */

@@ -51,11 +51,21 @@ void console_flush(void)
     line_len = 0;
 }
 
+/* Whole runs up to each newline, not a byte at a time: the boot's
+ * start-of-day lines are a good part of its instructions. */
 void console_write(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        line[line_len++] = s[i];
-        if (s[i] == '\n' || line_len == LINE_MAX)
+    while (n) {
+        size_t room = LINE_MAX - line_len, take = n < room ? n : room;
+        const char *nl = memchr(s, '\n', take);
+
+        if (nl)
+            take = (size_t)(nl - s) + 1;
+        memcpy(line + line_len, s, take);
+        line_len += take;
+        s += take;
+        n -= take;
+        if (nl || line_len == LINE_MAX)
             console_flush();
     }
 }
