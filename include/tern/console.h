@@ -21,5 +21,6 @@ int tern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Drivers: each returns 0 and registers itself when its device answers. */
 int uart16550_init(void);
 int debugcon_init(void);
+void debugcon_register_xen(void);
 
 #endif

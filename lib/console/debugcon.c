@@ -18,3 +18,10 @@ int debugcon_init(void)
     console_register("debugcon", debugcon_write);
     return 0;
 }
+
+/* Xen logs port 0xe9 writes of every HVM/PVH guest as "(dN) ..." lines,
+ * but reads of it do not answer, so it cannot be probed there. */
+void debugcon_register_xen(void)
+{
+    console_register("xen-0xe9", debugcon_write);
+}

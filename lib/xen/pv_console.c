@@ -21,6 +21,8 @@
 static volatile struct xencons_interface *ring;
 static evtchn_port_t port;
 static int broken;
+static int stalled;          /* the backend stopped consuming */
+static XENCONS_RING_IDX stalled_cons;
 
 static long hvm_param(uint32_t index, uint64_t *value)
 {
@@ -43,6 +45,9 @@ static void pv_console_write(const char *s, size_t n)
 {
     int spins = 0;
 
+    if (stalled && ring->out_cons == stalled_cons)
+        return; /* still stalled: drop at once rather than spin again */
+    stalled = 0;
     while (n && !broken) {
         long sent = xencons_ring_put(ring, s, n);
 
@@ -56,8 +61,11 @@ static void pv_console_write(const char *s, size_t n)
         notify();
         s += sent;
         n -= (size_t)sent;
-        if (sent == 0 && ++spins == FULL_RING_SPINS)
-            return; /* backend stalled: drop the rest of this line */
+        if (sent == 0 && ++spins == FULL_RING_SPINS) {
+            stalled = 1; /* backend stalled: drop until it moves again */
+            stalled_cons = ring->out_cons;
+            return;
+        }
         if (sent == 0)
             cpu_pause();
     }

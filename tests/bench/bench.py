@@ -19,7 +19,6 @@ names: sizes, instructions, floor-memory, qemu-floor, linux, xen, sched,
 idle).
 """
 import gzip
-import io
 import json
 import os
 import re
@@ -30,6 +29,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from tern_debs import cpio_newc, fetch_deb, linux_image_package  # noqa: E402
 BUILD = os.path.join(ROOT, "build")
 OUT = os.path.join(BUILD, "bench")
 QEMU = "qemu-system-x86_64"
@@ -197,44 +198,9 @@ def qemu_floor():
 
 
 # ---- 5. against Linux ------------------------------------------------------------
-def cpio_newc(entries):
-    """entries: (name, mode, data, rdev); returns a newc archive."""
-    out = io.BytesIO()
-    for ino, (name, mode, data, rdev) in enumerate(entries + [("TRAILER!!!", 0, b"", 0)], 1):
-        nb = name.encode() + b"\0"
-        hdr = "070701" + "".join(f"{v:08x}" for v in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev >> 8, rdev & 0xff,
-            len(nb), 0))
-        out.write(hdr.encode() + nb)
-        out.write(b"\0" * (-(110 + len(nb)) % 4))
-        out.write(data)
-        out.write(b"\0" * (-len(data) % 4))
-    return out.getvalue()
-
-
-def fetch_deb(package, dest):
-    """apt-get download one package and unpack it (nothing is installed)."""
-    os.makedirs(dest, exist_ok=True)
-    debs = [f for f in os.listdir(dest) if f.startswith(package + "_")]
-    if not debs:
-        subprocess.run(["apt-get", "download", package], cwd=dest, check=True,
-                       capture_output=True)
-        debs = [f for f in os.listdir(dest) if f.startswith(package + "_")]
-    root = os.path.join(dest, "root")
-    subprocess.run(["dpkg-deb", "-x", os.path.join(dest, debs[0]), root],
-                   check=True)
-    return root
-
-
 def linux_guest():
     dest = os.path.join(OUT, "linux")
-    deps = subprocess.run(["apt-cache", "depends", "linux-image-amd64"],
-                          capture_output=True, text=True).stdout
-    m = re.search(r"Depends: (linux-image-\S+-amd64)", deps)
-    if not m:
-        raise RuntimeError("apt-cache knows no linux-image-amd64 "
-                           "(run apt-get update)")
-    root = fetch_deb(m.group(1), dest)
+    root = fetch_deb(linux_image_package(), dest)
     vmlinuz = [f for f in os.listdir(os.path.join(root, "boot"))
                if f.startswith("vmlinuz")][0]
     busybox = open(os.path.join(fetch_deb("busybox-static", dest), "bin",
