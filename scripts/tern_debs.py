@@ -2,23 +2,32 @@
 -x into a cache folder; and a newc cpio writer for initramfs images.
 Shared by tests/bench/bench.py (the Linux guest) and scripts/xen-domu
 (the Linux dom0 with Xen's toolstack)."""
+import fcntl
 import io
 import os
 import subprocess
 
 
 def fetch_deb(package, dest):
-    """Download one package into dest (once) and unpack it into
-    dest/root; returns dest/root."""
+    """Download one package into dest and unpack it into dest/root, once
+    (a stamp per package), under a lock: parallel test runs share dest.
+    Returns dest/root."""
     os.makedirs(dest, exist_ok=True)
-    debs = [f for f in os.listdir(dest) if f.startswith(package + "_")]
-    if not debs:
-        subprocess.run(["apt-get", "download", package], cwd=dest, check=True,
-                       capture_output=True)
-        debs = [f for f in os.listdir(dest) if f.startswith(package + "_")]
     root = os.path.join(dest, "root")
-    subprocess.run(["dpkg-deb", "-x", os.path.join(dest, debs[0]), root],
-                   check=True)
+    stamp = os.path.join(dest, f".unpacked-{package}")
+    with open(os.path.join(dest, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(stamp):
+            return root
+        debs = [f for f in os.listdir(dest) if f.startswith(package + "_")]
+        if not debs:
+            subprocess.run(["apt-get", "download", package], cwd=dest,
+                           check=True, capture_output=True)
+            debs = [f for f in os.listdir(dest)
+                    if f.startswith(package + "_")]
+        subprocess.run(["dpkg-deb", "-x", os.path.join(dest, debs[0]), root],
+                       check=True)
+        open(stamp, "w").close()
     return root
 
 

@@ -148,12 +148,14 @@ def run_build_checks(res):
 class Boot:
     def __init__(self, name, app, machine="pc", mem="64M", append="",
                  module=None, expect=(), forbid=(r"tern: fatal",),
-                 status=0, debug_exit_device=True, extra=(), check=None):
+                 status=0, debug_exit_device=True, extra=(), check=None,
+                 timeout=BOOT_TIMEOUT):
         self.name, self.app, self.machine, self.mem = name, app, machine, mem
         self.append, self.module = append, module
         self.expect, self.forbid, self.status = expect, forbid, status
         self.debug_exit_device, self.extra = debug_exit_device, extra
         self.check = check  # callable(console) -> problem or None
+        self.timeout = timeout
 
     def command(self, image):
         return [os.path.join(ROOT, "scripts/run-qemu"), image, *self.extra]
@@ -166,11 +168,11 @@ class Boot:
         t = time.time()
         try:
             p = subprocess.run(self.command(image), capture_output=True,
-                               env=env, timeout=BOOT_TIMEOUT)
+                               env=env, timeout=self.timeout)
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode(errors="replace")
-            return False, f"no exit within {BOOT_TIMEOUT}s; output:\n{out[-1500:]}", time.time() - t
-        out = p.stdout.decode(errors="replace").replace("\r\n", "\n")
+            return False, f"no exit within {self.timeout}s; output:\n{out[-1500:]}", time.time() - t
+        out = p.stdout.decode(errors="replace").replace("\r", "")
         problems = []
         if p.returncode != self.status:
             problems.append(f"QEMU exit status {p.returncode}, expected {self.status}")
@@ -200,6 +202,23 @@ class XenBoot(Boot):
 
     def command(self, image):
         return [os.path.join(ROOT, "scripts/run-xen"), image,
+                *self.append.split()]
+
+
+class XenDomUBoot(Boot):
+    """Tern as a PVH domU: Xen in QEMU, a Linux dom0 with the toolstack
+    (scripts/run-xen-domu).  Tern's lines come back twice: through Xen's
+    log as "(d1) ..." (port 0xe9) and through the PV console ring and
+    xenconsoled as "pvconsole: ..."."""
+
+    def __init__(self, name, app, **kw):
+        kw.setdefault("forbid", (r"tern: fatal", r"\(d1\) .*warning: xen:",
+                                 r"dom0: xl create failed"))
+        kw.setdefault("timeout", 240)
+        super().__init__(name, app, **kw)
+
+    def command(self, image):
+        return [os.path.join(ROOT, "scripts/run-xen-domu"), image,
                 *self.append.split()]
 
 
@@ -362,6 +381,7 @@ def boot_tests(tmp):
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
     ]
     tests += xen_tests(tmp)
+    tests += xen_domu_tests()
     tests += pvhload_tests(tmp)
     return [t for t in tests if ONLY in t.name]
 
@@ -455,6 +475,24 @@ def pvhload_tests(tmp):
                     check=pvhcheck_fails([])),
     ]
     return tests
+
+
+def xen_domu_tests():
+    return [
+        XenDomUBoot("xen domU hello", "hello", append="-- a b",
+                    expect=[r"^\(d1\) tern: Xen 4\.17\.\d+, domU, memory map from start_info$",
+                            r"^\(d1\) tern: platform: Xen; consoles: xen,xen-pv,xen-0xe9$",
+                            r"^\(d1\) Hello from Tern$", r'^\(d1\) argv\[2\] = "b"$',
+                            r"^\(d1\) tern: exit status 0$",
+                            r"^pvconsole: Hello from Tern$",
+                            r"^pvconsole: tern: exit status 0$",
+                            r"^dom0: domU ended"]),
+        XenDomUBoot("xen domU timers-selftest", "timers-selftest",
+                    expect=[r"^\(d1\) # 0 failed$",
+                            r"^\(d1\) tern: .*timer: Xen single-shot \(event channel\)$",
+                            r"^pvconsole: # 0 failed$"],
+                    forbid=(r"^\(d1\) not ok", r"tern: fatal")),
+    ]
 
 
 def xen_tests(tmp):
