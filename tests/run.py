@@ -211,15 +211,18 @@ class XenDomUBoot(Boot):
     log as "(d1) ..." (port 0xe9) and through the PV console ring and
     xenconsoled as "pvconsole: ..."."""
 
-    def __init__(self, name, app, **kw):
+    def __init__(self, name, app, module_env=None, **kw):
         kw.setdefault("forbid", (r"tern: fatal", r"\(d1\) .*warning: xen:",
                                  r"dom0: xl create failed"))
         kw.setdefault("timeout", 240)
         super().__init__(name, app, **kw)
+        self.module_env = module_env
 
     def command(self, image):
-        return [os.path.join(ROOT, "scripts/run-xen-domu"), image,
-                *self.append.split()]
+        cmd = [os.path.join(ROOT, "scripts/run-xen-domu"), image,
+               *self.append.split()]
+        return (["env", f"MODULE={self.module_env}", *cmd]
+                if self.module_env else cmd)
 
 
 def module_file(tmp, name, size, seed):
@@ -266,7 +269,7 @@ def libc_selftest_args(path, name=None):
 def pvhcheck_fails(expected):
     """pvhcheck's FAIL ids are exactly the VMM's known deviations."""
     def check(out):
-        got = set(re.findall(r"^FAIL (\S+):", out, re.M))
+        got = set(re.findall(r"^(?:\(d1\) )?FAIL (\S+):", out, re.M))
         if got != set(expected):
             return f"pvhcheck FAILs {sorted(got)}, expected {sorted(expected)}"
         return None
@@ -381,7 +384,7 @@ def boot_tests(tmp):
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
     ]
     tests += xen_tests(tmp)
-    tests += xen_domu_tests()
+    tests += xen_domu_tests(tmp)
     tests += pvhload_tests(tmp)
     return [t for t in tests if ONLY in t.name]
 
@@ -477,8 +480,22 @@ def pvhload_tests(tmp):
     return tests
 
 
-def xen_domu_tests():
+def xen_domu_tests(tmp):
+    dmod, _ = module_file(tmp, "domu.bin", 7777, 4)
     return [
+        XenDomUBoot("xen domU pvhcheck", "pvhcheck", module_env=dmod,
+                    status=5,
+                    expect=[r"^\(d1\) PASS si\.module\.0: .*7777 bytes",
+                            r"^\(d1\) PASS si\.rsdp\.tables: ",
+                            r"^\(d1\) FAIL si\.memmap\.order: ",
+                            r"^\(d1\) Test result: FAILURE$"],
+                    check=pvhcheck_fails(["si.memmap.order"]),
+                    forbid=(r"tern: fatal",)),
+        XenDomUBoot("xen domU libc-selftest", "libc-selftest",
+                    module_env=dmod,
+                    append=f"KEY=tern -- {libc_selftest_args(dmod)}",
+                    forbid=(r"^\(d1\) not ok", r"tern: fatal"),
+                    expect=[r"^\(d1\) # 0 failed$", r"^pvconsole: # 0 failed$"]),
         XenDomUBoot("xen domU hello", "hello", append="-- a b",
                     expect=[r"^\(d1\) tern: Xen 4\.17\.\d+, domU, memory map from start_info$",
                             r"^\(d1\) tern: platform: Xen; consoles: xen,xen-pv,xen-0xe9$",
