@@ -581,7 +581,10 @@ def run_boots(res):
         res.report("boot tests", False, f"{QEMU} not found")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        tests = boot_tests(tmp)
+        # Longest first (domU runs, then Xen dom0), so the short QEMU
+        # boots fill the gaps instead of trailing at the end.
+        tests = sorted(boot_tests(tmp), key=lambda t: (
+            not isinstance(t, XenDomUBoot), not isinstance(t, XenBoot)))
         jobs = int(os.environ.get("JOBS", os.cpu_count() or 2))
         with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
             futures = {pool.submit(t.run): t for t in tests}
