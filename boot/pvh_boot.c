@@ -21,13 +21,6 @@ extern char _image_start[], _image_end[];
 
 static struct boot_info boot_info;
 
-#ifdef CONFIG_CONSOLE_DEBUGCON
-#define IS_ENABLED_DEBUGCON 1
-#else
-#define IS_ENABLED_DEBUGCON 0
-void debugcon_register_xen(void) {}
-#endif
-
 /* start_info version 0 (or a v1 without a map): on QEMU the E820 table
  * QEMU gives the firmware is in fw_cfg.  It is QEMU's view, before the
  * firmware's own carve-outs: it calls 0-0xc0000000 RAM straight through
@@ -104,7 +97,7 @@ void pvh_start_c(uint32_t start_info_paddr)
         xen_console_init();
         /* A domU's console_io output is dropped by a non-debug Xen; its
          * log still shows port 0xe9.  A dom0 has no PV console. */
-        if (xen_pv_console_init() == 0 && IS_ENABLED_DEBUGCON)
+        if (xen_pv_console_init() == 0)
             debugcon_register_xen();
     }
 #endif

@@ -30,7 +30,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from tern_debs import cpio_newc, fetch_deb, linux_image_package  # noqa: E402
+from tern_host import cpio_newc, fetch_deb, linux_image_package  # noqa: E402
 BUILD = os.path.join(ROOT, "build")
 OUT = os.path.join(BUILD, "bench")
 QEMU = "qemu-system-x86_64"
