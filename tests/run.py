@@ -204,10 +204,12 @@ class XenBoot(Boot):
     def __init__(self, name, app, **kw):
         kw.setdefault("forbid", (r"tern: fatal", r"Hardware Dom0 crashed",
                                  r"\(XEN\).*(Panic|FATAL)"))
+        kw.setdefault("timeout", 150)  # Xen under TCG on a loaded host
         super().__init__(name, app, **kw)
 
     def command(self, image):
-        return [os.path.join(ROOT, "scripts/run-xen"), image,
+        return ["env", f"TIMEOUT={self.timeout - 10}",
+                os.path.join(ROOT, "scripts/run-xen"), image,
                 *self.append.split()]
 
 
