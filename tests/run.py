@@ -220,8 +220,7 @@ class XenDomUBoot(Boot):
     xenconsoled as "pvconsole: ..."."""
 
     def __init__(self, name, app, module_env=None, **kw):
-        kw.setdefault("forbid", (r"tern: fatal", r"\(d1\) .*warning: xen:",
-                                 r"dom0: xl create failed"))
+        kw.setdefault("forbid", (r"tern: fatal", r"\(d1\) .*warning: xen:"))
         kw.setdefault("timeout", 240)
         super().__init__(name, app, **kw)
         self.module_env = module_env
