@@ -37,7 +37,7 @@ static bool range_end(uint64_t addr, uint64_t len, uint64_t *end)
 /* Loaders put start_info, cmdlines and modules in RAM, in ROM or in the
  * legacy area below 1 MiB; "memory" here is any map entry of any type,
  * plus that legacy area.  The range may span adjacent entries. */
-static bool in_memory(const struct boot_info *bi, uint64_t addr, uint64_t len)
+bool pvh_in_memory(const struct boot_info *bi, uint64_t addr, uint64_t len)
 {
     uint64_t end;
 
@@ -49,11 +49,6 @@ static bool in_memory(const struct boot_info *bi, uint64_t addr, uint64_t len)
            memmap_covers(bi->memmap, bi->memmap_count, 0, addr, end);
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
-}
-
 /* Copy a NUL-terminated string of at most cap-1 characters.  Returns its
  * length, -1 when it leaves memory, -2 when no NUL comes within cap. */
 static int copy_string(const struct phys_window *w, const struct boot_info *bi,
@@ -62,7 +57,7 @@ static int copy_string(const struct phys_window *w, const struct boot_info *bi,
     for (size_t i = 0; i < cap; i++) {
         uint8_t c;
 
-        if (!in_memory(bi, paddr + i, 1) || !phys_read_u8(w, paddr + i, &c))
+        if (!pvh_in_memory(bi, paddr + i, 1) || !phys_read_u8(w, paddr + i, &c))
             return -1;
         dst[i] = (char)c;
         if (c == 0)
@@ -124,7 +119,7 @@ int pvh_read_header(const struct phys_window *w, uint64_t start_info_paddr,
     bi->start_info_paddr = start_info_paddr;
     /* Checked before the magic: the entry code has zeroed .bss, so a
      * start_info placed inside the image would only look like bad magic. */
-    if (overlaps(start_info_paddr, sizeof(si), image_start,
+    if (ranges_overlap(start_info_paddr, sizeof(si), image_start,
                  image_end - image_start))
         return fail(err, TERN_EXIT_BAD_START_INFO,
                     "start_info at 0x%llx lies inside the kernel image "
@@ -195,7 +190,7 @@ static int copy_module(const struct phys_window *w, struct boot_info *bi,
     uint64_t at = bi->modlist_paddr + i * sizeof(e);
     int n;
 
-    if (!in_memory(bi, at, sizeof(e)) || !phys_read(w, at, &e, sizeof(e)))
+    if (!pvh_in_memory(bi, at, sizeof(e)) || !phys_read(w, at, &e, sizeof(e)))
         return fail(err, TERN_EXIT_BAD_MODULE,
                     "start_info: modlist entry %u at 0x%llx is outside memory",
                     i, (unsigned long long)at);
@@ -208,13 +203,13 @@ static int copy_module(const struct phys_window *w, struct boot_info *bi,
         pr_warn("start_info: module %u has address 0: treated as absent", i);
         return 0;
     }
-    if (!in_memory(bi, e.paddr, e.size))
+    if (!pvh_in_memory(bi, e.paddr, e.size))
         return fail(err, TERN_EXIT_BAD_MODULE,
                     "start_info: module %u (0x%llx, %llu bytes) is outside "
                     "memory",
                     i, (unsigned long long)e.paddr,
                     (unsigned long long)e.size);
-    if (overlaps(e.paddr, e.size, bi->image_start,
+    if (ranges_overlap(e.paddr, e.size, bi->image_start,
                  bi->image_end - bi->image_start))
         return fail(err, TERN_EXIT_BAD_MODULE,
                     "start_info: module %u (0x%llx, %llu bytes) overlaps the "
@@ -257,7 +252,7 @@ int pvh_copy_payload(const struct phys_window *w, struct boot_info *bi,
     uint64_t si_len = bi->version >= 1 ? sizeof(struct hvm_start_info)
                           : offsetof(struct hvm_start_info, memmap_paddr);
 
-    if (!in_memory(bi, bi->start_info_paddr, si_len))
+    if (!pvh_in_memory(bi, bi->start_info_paddr, si_len))
         return fail(err, TERN_EXIT_BAD_START_INFO,
                     "start_info at 0x%llx is outside the memory map",
                     (unsigned long long)bi->start_info_paddr);

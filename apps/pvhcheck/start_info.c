@@ -9,29 +9,23 @@
 #include <string.h>
 #include <tern/acpi.h>
 #include <tern/boot.h>
+#include <tern/pvh.h>
 #include <tern/tern.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include "check.h"
 
-#define LOW_MEMORY_END 0x100000ull
-
 static const struct boot_info *bi;
 
+/* Empty ranges overlap nothing here: a zero-size module is no clash. */
 static int overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
-    return alen && blen && a < b + blen && b < a + alen;
+    return alen && blen && ranges_overlap(a, alen, b, blen);
 }
 
 static int in_ram(uint64_t addr, uint64_t len)
 {
     return memmap_covers(bi->memmap, bi->memmap_count, MEM_TYPE_RAM, addr,
                          addr + len);
-}
-
-static int in_map_or_low(uint64_t addr, uint64_t len)
-{
-    return addr + len <= LOW_MEMORY_END ||
-           memmap_covers(bi->memmap, bi->memmap_count, 0, addr, addr + len);
 }
 
 static uint64_t image_len(void)
@@ -53,7 +47,7 @@ static void check_header(void)
               bi->si_reserved);
     else
         skip("si.reserved", "version 0 has no reserved field");
-    check(in_map_or_low(bi->start_info_paddr, len) &&
+    check(pvh_in_memory(bi, bi->start_info_paddr, len) &&
               !overlap(bi->start_info_paddr, len, bi->image_start,
                        image_len()),
           "si.location",
@@ -69,7 +63,7 @@ static void check_cmdline(void)
         skip("si.cmdline", "cmdline_paddr is 0: no command line");
         return;
     }
-    check(in_map_or_low(bi->cmdline_paddr, len) &&
+    check(pvh_in_memory(bi, bi->cmdline_paddr, len) &&
               !overlap(bi->cmdline_paddr, len, bi->image_start, image_len()),
           "si.cmdline",
           "terminated, in memory, clear of the image (0x%llx, %llu bytes)",
@@ -113,7 +107,7 @@ static void check_modules(void)
         return;
     }
     check(bi->modlist_paddr % 8 == 0 &&
-              in_map_or_low(bi->modlist_paddr,
+              pvh_in_memory(bi, bi->modlist_paddr,
                             bi->nr_modules *
                                 sizeof(struct hvm_modlist_entry)),
           "si.modlist", "8-byte aligned, in memory (0x%llx, %u entries)",

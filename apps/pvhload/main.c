@@ -25,11 +25,6 @@ extern char _image_start[], _image_end[];
 static uint8_t area[LOADER_AREA_SIZE] __attribute__((aligned(4096)));
 static char cmdline[BOOT_CMDLINE_MAX];
 
-static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
-}
-
 /* Every segment must land in RAM, clear of pvhload itself, its data and
  * the module it is copied from. */
 static int check_segments(const struct boot_info *bi, const struct elf_image *img,
@@ -41,8 +36,8 @@ static int check_segments(const struct boot_info *bi, const struct elf_image *im
 
         if (!memmap_covers(bi->memmap, bi->memmap_count, MEM_TYPE_RAM,
                            s->paddr, s->paddr + s->memsz) ||
-            overlaps(s->paddr, s->memsz, (uintptr_t)_image_start, self) ||
-            overlaps(s->paddr, s->memsz, m->paddr, m->size)) {
+            ranges_overlap(s->paddr, s->memsz, (uintptr_t)_image_start, self) ||
+            ranges_overlap(s->paddr, s->memsz, m->paddr, m->size)) {
             printf("pvhload: segment 0x%llx-0x%llx is not free RAM (pvhload "
                    "is at %p-%p, the module at 0x%llx)\n",
                    (unsigned long long)s->paddr,

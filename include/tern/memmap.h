@@ -49,6 +49,13 @@ int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
 
 const char *mem_type_name(uint32_t type);
 
+/* [a, a + alen) and [b, b + blen) share a byte (ends assumed not to wrap). */
+static inline int ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
+                                 uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
 /* True when both maps hold the same non-empty entries, in any order. */
 int memmap_same(const struct mem_region *a, unsigned na,
                 const struct mem_region *b, unsigned nb);

@@ -22,6 +22,11 @@ int pvh_read_header(const struct phys_window *w, uint64_t start_info_paddr,
 int pvh_copy_payload(const struct phys_window *w, struct boot_info *bi,
                      struct pvh_error *err);
 
+/* What the parser counts as memory for loader data: inside the map's
+ * entries of any type, or below 1 MiB (the legacy area maps leave holes
+ * in); the range may span both. */
+bool pvh_in_memory(const struct boot_info *bi, uint64_t addr, uint64_t len);
+
 /* The ranges the loader's data occupies (start_info, its memmap, cmdline,
  * module list, modules, their cmdlines) plus the kernel image: what the
  * memory sanitiser must keep out of the free pool. */

@@ -109,18 +109,28 @@ static unsigned bcd(uint8_t v, int binary)
     return binary ? v : (v >> 4) * 10 + (v & 15);
 }
 
+/* Status register B once the RTC is not mid-update, or -1 when there is
+ * no RTC (reads float high) or the update never ends. */
+static int rtc_ready(void)
+{
+    int polls = 0;
+    uint8_t status_b = cmos(0x0b);
+
+    if (status_b == 0xff)
+        return -1;
+    while (cmos(0x0a) & 0x80)
+        if (++polls == 100000)
+            return -1;
+    return status_b;
+}
+
 /* The CMOS RTC, in UTC as QEMU keeps it; 0 when absent or nonsense. */
 static uint64_t rtc_wall_ns(void)
 {
-    int polls = 0, binary;
+    int status_b = rtc_ready(), binary;
     unsigned sec, min, hour, day, mon, year;
-    uint8_t status_b;
 
-    while (cmos(0x0a) & 0x80)
-        if (++polls == 100000)
-            return 0;
-    status_b = cmos(0x0b);
-    if (status_b == 0xff)
+    if (status_b < 0)
         return 0;
     binary = status_b & 0x04;
     sec = bcd(cmos(0x00), binary);
@@ -221,13 +231,7 @@ uint64_t clock_ns_to_tsc(uint64_t ns)
 
 int clock_rtc_second(void)
 {
-    int polls = 0;
-    uint8_t status_b = cmos(0x0b);
+    int status_b = rtc_ready();
 
-    if (status_b == 0xff)
-        return -1;
-    while (cmos(0x0a) & 0x80)
-        if (++polls == 100000)
-            return -1;
-    return (int)bcd(cmos(0x00), status_b & 0x04);
+    return status_b < 0 ? -1 : (int)bcd(cmos(0x00), status_b & 0x04);
 }
