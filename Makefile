@@ -92,7 +92,7 @@ $(NEWLIB)/stamp: scripts/build-newlib
 GCC_INCLUDE := $(shell gcc -print-file-name=include)
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
   $(LIBC_CFLAGS) -isystem $(GCC_INCLUDE) -isystem $(SYSINC) -I$(O)/include \
-  -Iinclude -fno-stack-protector -fno-pic -fno-pie \
+  -Iinclude -fno-stack-protector -fstack-clash-protection -fno-pic -fno-pie \
   -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mcmodel=small \
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
   -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
@@ -159,7 +159,7 @@ UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
   lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
   lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c \
   apps/pvhload/elf.c apps/pvhload/build.c lib/sched/queue.c \
-  lib/xen/evtchn_scan.c
+  lib/xen/evtchn_scan.c lib/mm/objpool.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

@@ -133,7 +133,11 @@ void boot_main(struct boot_info *bi)
     shutdown_init(bi->rsdp_paddr);
     clock_init();
     boot_mark("clock");
-    sched_init();
+#ifdef CONFIG_LIBC_NEWLIB
+    sched_init(exit);
+#else
+    sched_init(tern_exit);
+#endif
 #ifdef CONFIG_LIBC_NEWLIB
     libc_init(bi, args.env);
     boot_mark("libc");

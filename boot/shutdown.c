@@ -111,6 +111,28 @@ void tern_exit(int status)
     power_off_or_halt(XEN_SHUTDOWN_POWEROFF);
 }
 
+/* How many fatal paths have begun: more than one means a fault (or a
+ * fatal error) inside fatal handling, a console that faults or ACPI
+ * tables that cannot be read.  Reporting again would fault again, so each
+ * nested entry goes one step further down the last resort and the VM
+ * always stops. */
+static int fatal_depth;
+
+static __attribute__((noreturn)) void last_resort(int status)
+{
+    console_silence();
+    debug_exit(status);
+    if (fatal_depth == 2 && tern_exit_mode != TERN_EXIT_MODE_HALT)
+        power_off_or_halt(XEN_SHUTDOWN_CRASH); /* silent now */
+    cpu_halt_forever();
+}
+
+void tern_fatal_enter(int status)
+{
+    if (fatal_depth++)
+        last_resort(status);
+}
+
 void tern_fatal_shutdown(int status)
 {
     console_flush();
@@ -126,6 +148,7 @@ void tern_fatal(int status, const char *fmt, ...)
     char buf[256];
     va_list ap;
 
+    tern_fatal_enter(status);
     va_start(ap, fmt);
     tern_vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);

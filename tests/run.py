@@ -153,13 +153,16 @@ class Boot:
     def __init__(self, name, app, machine="pc", mem="64M", append="",
                  module=None, expect=(), forbid=(r"tern: fatal",),
                  status=0, debug_exit_device=True, extra=(), check=None,
-                 timeout=BOOT_TIMEOUT):
+                 timeout=BOOT_TIMEOUT, hang=None):
         self.name, self.app, self.machine, self.mem = name, app, machine, mem
         self.append, self.module = append, module
         self.expect, self.forbid, self.status = expect, forbid, status
         self.debug_exit_device, self.extra = debug_exit_device, extra
         self.check = check  # callable(console) -> problem or None
         self.timeout = timeout
+        # hang=seconds: the guest is expected to halt and leave QEMU up;
+        # it is stopped after that long and its output checked.
+        self.hang = hang
 
     def command(self, image):
         return [os.path.join(ROOT, "scripts/run-qemu"), image, *self.extra]
@@ -172,15 +175,21 @@ class Boot:
         t = time.time()
         try:
             p = subprocess.run(self.command(image), capture_output=True,
-                               env=env, timeout=self.timeout)
+                               env=env, timeout=self.hang or self.timeout)
         except subprocess.TimeoutExpired as e:
             out = (e.stdout or b"").decode(errors="replace")
-            return False, f"no exit within {self.timeout}s; output:\n{out[-1500:]}", time.time() - t
+            if not self.hang:
+                return False, f"no exit within {self.timeout}s; output:\n{out[-1500:]}", time.time() - t
+            p = subprocess.CompletedProcess([], None, e.stdout or b"",
+                                            e.stderr or b"")
+        else:
+            if self.hang:
+                return False, f"QEMU exited ({p.returncode}) instead of halting", time.time() - t
         out = p.stdout.decode(errors="replace").replace("\r", "")
         if p.returncode == UNAVAILABLE:
             return None, p.stderr.decode(errors="replace").strip()[-300:], time.time() - t
         problems = []
-        if p.returncode != self.status:
+        if not self.hang and p.returncode != self.status:
             problems.append(f"QEMU exit status {p.returncode}, expected {self.status}")
         for pattern in self.expect:
             if not re.search(pattern, out, re.M):
@@ -250,6 +259,14 @@ def fwcfg_agrees_above_4g(out):
     if not high or not high <= si:
         return f"fw_cfg RAM above 4 GiB {sorted(high)} not in start_info's {sorted(si)}"
     return None
+
+
+def count_lines(pattern, n):
+    """pattern matches exactly n lines: a fault report printed once."""
+    def check(out):
+        got = len(re.findall(pattern, out))
+        return None if got == n else f"/{pattern}/ on {got} lines, expected {n}"
+    return check
 
 
 def tap_all_ok(minimum):
@@ -380,6 +397,44 @@ def boot_tests(tmp):
              "microvm", append="-- thread-stack",
              status=debug_exit(TERN_EXIT_FAULT), forbid=(),
              expect=[r"^tern: fatal: stack overflow in thread overflow \(guard page 0x[0-9a-f]+ touched\)$"]),
+        Boot("fault-test pc frame larger than main's stack and guard",
+             "fault-test", "pc", append="-- big-frame",
+             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: stack overflow in thread main \(guard page 0x[0-9a-f]+ touched\)$"]),
+        Boot("fault-test q35 frame larger than a thread's stack and guard",
+             "fault-test", "q35", append="-- thread-big-frame",
+             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: stack overflow in thread bigframe \(guard page 0x[0-9a-f]+ touched\)$"]),
+        Boot("fault-test microvm variable-length array past main's stack",
+             "fault-test", "microvm", append="-- vla 300000",
+             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: stack overflow in thread main \(guard page 0x[0-9a-f]+ touched\)$"]),
+        Boot("fault-test pc 48 KiB on main's stack fits (Kconfig default 64)",
+             "fault-test", "pc", append="tern.exit=debugexit -- vla 49152",
+             status=debug_exit(2), expect=[r"^tern: exit status 2$"]),
+        Boot("fault-test q35 the #DF stack has a guard page", "fault-test",
+             "q35", append="-- ist-guard", status=debug_exit(TERN_EXIT_FAULT),
+             forbid=(), expect=[r"^tern: fatal: stack overflow in thread #DF handler "]),
+        Boot("fault-test pc a console that faults in the report ends the VM",
+             "fault-test", "pc", append="-- console-fault",
+             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
+             expect=[r"^tern: fatal: CPU exception 14 "],
+             check=count_lines(r"CPU exception", 1)),
+        Boot("fault-test q35 a console that faults, no debug-exit: silent power-off",
+             "fault-test", "q35", append="-- console-fault", status=0,
+             debug_exit_device=False, forbid=(),
+             expect=[r"^tern: fatal: CPU exception 14 "],
+             check=count_lines(r"CPU exception", 1)),
+        Boot("fault-test microvm ACPI that faults at exit: one report, then halt",
+             "fault-test", "microvm", append="-- acpi-fault",
+             debug_exit_device=False, forbid=(), hang=6,
+             expect=[r"^tern: exit status 0$", r"^tern: fatal: CPU exception 14 "],
+             check=count_lines(r"stopping with status 113", 1)),
+        Boot("fault-test pc ACPI that faults at exit: status through debug-exit",
+             "fault-test", "pc", append="-- acpi-fault", forbid=(),
+             status=debug_exit(TERN_EXIT_FAULT),
+             expect=[r"^tern: exit status 0$", r"^tern: fatal: CPU exception 14 "],
+             check=count_lines(r"stopping with status 113", 1)),
         Boot("fault-test q35 invalid opcode", "fault-test", "q35",
              append="-- ud", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
              expect=[r"^tern: fatal: CPU exception 6 \(#UD invalid opcode\)"]),

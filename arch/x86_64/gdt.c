@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include <tern/arch.h>
 
-#define IST_STACK_SIZE 8192
-
 struct tss64 {
     uint32_t reserved0;
     uint64_t rsp[3];
@@ -20,10 +18,8 @@ struct tss64 {
 
 static struct tss64 tss;
 static uint64_t gdt[5]; /* in .bss: ltr writes the busy bit */
-static uint8_t df_stack[IST_STACK_SIZE]
-    __attribute__((aligned(16), section(".bss.nozero")));
-static uint8_t nmi_stack[IST_STACK_SIZE]
-    __attribute__((aligned(16), section(".bss.nozero")));
+/* In arch/x86_64/stacks.S, above guard pages of their own. */
+extern char df_stack_top[], nmi_stack_top[];
 
 static void set_tss_descriptor(void)
 {
@@ -44,8 +40,8 @@ void gdt_init(void)
 
     gdt[GDT_CODE / 8] = 0x00af9a000000ffffull;
     gdt[GDT_DATA / 8] = 0x00cf92000000ffffull;
-    tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)df_stack + IST_STACK_SIZE;
-    tss.ist[IST_NMI - 1] = (uintptr_t)nmi_stack + IST_STACK_SIZE;
+    tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)df_stack_top;
+    tss.ist[IST_NMI - 1] = (uintptr_t)nmi_stack_top;
     tss.iomap_base = sizeof(tss);
     set_tss_descriptor();
     __asm__ volatile("lgdt %0\n\t"

@@ -22,7 +22,6 @@
 #define PTE_P       0x1
 #define PTE_W       0x2
 #define PTE_PS      0x80
-#define BOOT_STACK_SIZE 16384
 
 /* The note QEMU and Xen look for.  8-byte descriptor: QEMU reads it as a
  * 64-bit value in an ELF64 (FIELD-NOTES), as Linux emits it. */
@@ -231,11 +230,4 @@ boot_pdpt:
         .p2align 12
 boot_pd:
         .skip   4096 * 4
-        .p2align 12
-        .globl  boot_stack_guard, boot_stack_bottom, boot_stack_top
-boot_stack_guard:                       /* unmapped before main(): overflow faults */
-        .skip   4096
-boot_stack_bottom:
-        .skip   BOOT_STACK_SIZE
-boot_stack_top:
         .globl  boot_pml4, boot_pd

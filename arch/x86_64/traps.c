@@ -1,18 +1,19 @@
 /* The IDT: CPU exceptions are reported and shut the VM down; vectors
  * 32-255 go to registered interrupt handlers.  Installed by the first
  * lines of C so nothing after them can triple-fault silently. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/exit.h>
 #include <tern/io.h>
 #include <tern/memmap.h>
+#include <tern/mm.h>
 
 #define NVECTORS 32
 #define NIDT 256
 #define GATE_INTERRUPT 0x8e
 #define BACKTRACE_DEPTH 8
-#define MAX_GUARDS 64
 
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -33,15 +34,11 @@ struct idt_gate {
 
 extern const uint64_t trap_stubs[NVECTORS];
 extern const char irq_stubs[];
-extern char boot_stack_bottom[], boot_stack_top[];
+extern char boot_stack_bottom[], boot_stack_top[], boot_stack_guard[];
+extern char df_stack_guard[], nmi_stack_guard[];
 static struct idt_gate idt[NIDT];
-static int in_trap;
 static irq_handler_fn handlers[NIDT];
 static uint64_t irqs, spurious;
-static struct {
-    uint64_t page;
-    const char *what;
-} guards[MAX_GUARDS];
 
 static const char *const names[NVECTORS] = {
     "DE divide error", "DB debug", "NMI", "BP breakpoint", "OF overflow",
@@ -75,30 +72,42 @@ void traps_init(void)
     __asm__ volatile("lidt %0" : : "m"(desc));
 }
 
-void trap_register_guard(uint64_t page, const char *what)
+/* The running thread's stack, for the overflow report and for walking
+ * frame pointers safely; the scheduler keeps it current. */
+static uint64_t stack_lo = (uintptr_t)boot_stack_bottom,
+                stack_hi = (uintptr_t)boot_stack_top;
+static const char *stack_owner = "main";
+
+void trap_set_stack(uint64_t lo, uint64_t hi, const char *owner)
 {
-    for (int i = 0; i < MAX_GUARDS; i++) {
-        if (!guards[i].what) {
-            guards[i].page = page;
-            guards[i].what = what;
-            return;
-        }
-    }
+    stack_lo = lo;
+    stack_hi = hi;
+    stack_owner = owner;
 }
 
-void trap_unregister_guard(uint64_t page)
+/* Unmap the guard page under each of the image's own stacks. */
+void trap_guard_stacks(void)
 {
-    for (int i = 0; i < MAX_GUARDS; i++)
-        if (guards[i].what && guards[i].page == page)
-            guards[i].what = 0;
+    paging_set_present((uintptr_t)boot_stack_guard, false);
+    paging_set_present((uintptr_t)df_stack_guard, false);
+    paging_set_present((uintptr_t)nmi_stack_guard, false);
 }
 
-/* The stack whose guard page holds addr, or 0. */
+static bool in_page(uint64_t addr, uint64_t page)
+{
+    return addr - page < PAGE_SIZE;
+}
+
+/* Whose stack overflowed, when addr lies in a guard page: the running
+ * thread's (the only one that can be pushing), or an interrupt stack's. */
 static const char *guard_owner(uint64_t addr)
 {
-    for (int i = 0; i < MAX_GUARDS; i++)
-        if (guards[i].what && addr - guards[i].page < PAGE_SIZE)
-            return guards[i].what;
+    if (in_page(addr, stack_lo - PAGE_SIZE))
+        return stack_owner;
+    if (in_page(addr, (uintptr_t)df_stack_guard))
+        return "#DF handler";
+    if (in_page(addr, (uintptr_t)nmi_stack_guard))
+        return "NMI handler";
     return 0;
 }
 
@@ -134,16 +143,6 @@ void irq_dispatch(struct trap_frame *f)
 void cpu_wait_for_interrupt(void)
 {
     __asm__ volatile("sti; hlt; cli" : : : "memory");
-}
-
-/* The running thread's stack, for walking frame pointers safely. */
-static uint64_t stack_lo = (uintptr_t)boot_stack_bottom,
-                stack_hi = (uintptr_t)boot_stack_top;
-
-void trap_set_stack(uint64_t lo, uint64_t hi)
-{
-    stack_lo = lo;
-    stack_hi = hi;
 }
 
 static int on_stack(uint64_t p)
@@ -218,8 +217,7 @@ void trap_handler(struct trap_frame *f)
     const char *overflow = (f->vector == 14 || f->vector == 8)
                                ? guard_owner(cr2) : 0;
 
-    if (in_trap++)
-        tern_fatal_shutdown(TERN_EXIT_FAULT); /* faulted while reporting */
+    tern_fatal_enter(TERN_EXIT_FAULT); /* a fault while reporting ends here */
     if (overflow)
         tern_printf("tern: fatal: stack overflow in thread %s (guard page 0x%llx "
                     "touched)\n", overflow,

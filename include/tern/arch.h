@@ -14,11 +14,11 @@
 void gdt_init(void);
 void traps_init(void);
 
-/* A page whose touch means a stack overflowed: traps name it. */
-void trap_register_guard(uint64_t page, const char *what);
-void trap_unregister_guard(uint64_t page);
-/* The running thread's stack bounds, for the fault backtrace. */
-void trap_set_stack(uint64_t lo, uint64_t hi);
+/* Unmap the guard pages of the image's stacks (main, #DF, NMI). */
+void trap_guard_stacks(void);
+/* The running thread's stack [lo, hi) and name: a fault in the page below
+ * lo is reported as that thread's stack overflow. */
+void trap_set_stack(uint64_t lo, uint64_t hi, const char *owner);
 
 /* Interrupts: handlers run with interrupts off, then the vector is
  * acknowledged.  The runtime enables interrupts only while idle. */

@@ -13,6 +13,9 @@ void console_register(const char *name, console_write_fn write);
 /* Comma-separated names of the sinks that are up, for the boot dump. */
 const char *console_names(void);
 
+/* Drop every sink: nothing is printed any more. */
+void console_silence(void);
+
 void console_write(const char *s, size_t n);
 void console_flush(void);
 

@@ -30,7 +30,13 @@ __attribute__((noreturn)) void tern_exit(int status);
 __attribute__((noreturn, format(printf, 2, 3))) void
 tern_fatal(int status, const char *fmt, ...);
 
-/* The end of every fatal path: isa-debug-exit with the status (so a test
+/* Every fatal path begins here (tern_fatal and the CPU exception report
+ * call it).  Entered again before the VM has stopped, a fault inside
+ * fatal handling, it prints nothing more: isa-debug-exit with the status,
+ * then a silent power-off, then halt, one step further each time. */
+void tern_fatal_enter(int status);
+
+/* The end of every fatal path, after tern_fatal_enter: isa-debug-exit with the status (so a test
  * harness sees it), then ACPI power-off, then halt, as tern.exit allows. */
 __attribute__((noreturn)) void tern_fatal_shutdown(int status);
 

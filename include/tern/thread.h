@@ -12,14 +12,16 @@
 
 struct thread;
 
-#define THREAD_DEFAULT_STACK (16 * 1024)
-
 /* Start fn(arg) in a new thread with a stack of stack_size bytes (0: the
- * default) above an unmapped guard page.  NULL when memory runs out. */
+ * default, CONFIG_THREAD_STACK_KIB) above an unmapped guard page.  NULL
+ * when memory runs out. */
 struct thread *thread_create(const char *name, void *(*fn)(void *),
                              void *arg, uint64_t stack_size);
-/* Wait for t to end; its return value in *ret.  Frees t. */
+/* Wait for t to end; its return value in *ret.  Frees t.  Joining
+ * yourself, main, or a thread another thread joins is fatal. */
 void thread_join(struct thread *t, void **ret);
+/* End the calling thread; in main, end the app as returning from main()
+ * would, with (int)ret as the status. */
 __attribute__((noreturn)) void thread_exit(void *ret);
 void thread_yield(void);
 void thread_sleep_ns(uint64_t ns);
@@ -57,7 +59,8 @@ struct semaphore {
 void sem_down(struct semaphore *s);
 void sem_up(struct semaphore *s);
 
-/* boot_main: make the boot context the first thread and start timers. */
-void sched_init(void);
+/* boot_main: make the boot context the first thread and start timers;
+ * app_exit ends the app when main calls thread_exit. */
+void sched_init(void (*app_exit)(int status));
 
 #endif

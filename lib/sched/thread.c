@@ -1,8 +1,9 @@
 /*
- * The scheduler.  A thread's struct sits at the top of its own stack
- * allocation, the guard page at the bottom, so a thread is one run of
- * pages.  A thread cannot free the stack it runs on: an exited thread's
- * pages are freed by whoever joins it.
+ * The scheduler.  A thread's stack is one run of pages with an unmapped
+ * guard page at the bottom; its control block lives apart, in a pool that
+ * no stack borders, so an overflow can never rewrite a saved context.  A
+ * thread cannot free the stack it runs on: an exited thread's pages are
+ * freed by whoever joins it.
  */
 #include <stddef.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <tern/io.h>
 #include <tern/log.h>
 #include <tern/mm.h>
+#include <tern/objpool.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/config.h>
@@ -39,8 +41,11 @@ struct thread {
 void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_entry(void);
 
-extern char boot_stack_bottom[], boot_stack_top[], boot_stack_guard[];
+#define THREAD_DEFAULT_STACK ((uint64_t)CONFIG_THREAD_STACK_KIB * 1024)
+
+extern char boot_stack_bottom[], boot_stack_top[];
 static struct thread main_thread = {.state = RUNNING, .name = "main"};
+static struct obj_pool thread_pool = OBJ_POOL_INIT("threads", struct thread);
 static struct thread *current = &main_thread;
 static struct runq ready;
 static void (*arm_timer)(uint64_t deadline_ns) = lapic_timer_arm;
@@ -54,12 +59,17 @@ static void timer_irq(unsigned vector)
     (void)vector; /* waking the CPU is all it is for */
 }
 
-void sched_init(void)
+/* How the app ends when main() calls thread_exit: as if main returned
+ * (the C library runs atexit handlers and flushes stdio). */
+static void (*main_exit)(int status) = tern_exit;
+
+void sched_init(void (*app_exit)(int status))
 {
+    if (app_exit)
+        main_exit = app_exit;
     main_thread.stack_lo = (uintptr_t)boot_stack_bottom;
     main_thread.stack_hi = (uintptr_t)boot_stack_top;
-    paging_set_present((uintptr_t)boot_stack_guard, false);
-    trap_register_guard((uintptr_t)boot_stack_guard, main_thread.name);
+    trap_guard_stacks();
     lapic_init();
     irq_register(TIMER_VECTOR, timer_irq);
 #ifdef CONFIG_XEN
@@ -151,7 +161,7 @@ static void schedule(void)
         return;
     current = next;
     switches++;
-    trap_set_stack(next->stack_lo, next->stack_hi);
+    trap_set_stack(next->stack_lo, next->stack_hi, next->name);
     context_switch(&prev->rsp, next->rsp);
 }
 
@@ -164,7 +174,7 @@ void thread_start(struct thread *t)
  * word and MXCSR start at their reset values. */
 static void prepare_stack(struct thread *t)
 {
-    uint64_t *sp = (uint64_t *)(((uintptr_t)t - 16) & ~15ull);
+    uint64_t *sp = (uint64_t *)(uintptr_t)(t->stack_hi & ~15ull);
 
     *--sp = (uintptr_t)thread_entry;
     *--sp = 0;              /* rbp */
@@ -182,25 +192,24 @@ struct thread *thread_create(const char *name, void *(*fn)(void *),
                              void *arg, uint64_t stack_size)
 {
     uint64_t bytes = stack_size ? stack_size : THREAD_DEFAULT_STACK;
-    uint64_t pages = 1 + (bytes + sizeof(struct thread) + PAGE_SIZE - 1) /
-                             PAGE_SIZE;
-    uint64_t base = page_alloc_low(pages, 4ull << 30);
+    uint64_t pages = 1 + (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
     struct thread *t;
+    uint64_t base;
 
-    if (!base)
+    if (bytes > (1ull << 40) || !(t = obj_alloc(&thread_pool)))
         return NULL;
-    t = (struct thread *)(uintptr_t)(base + pages * PAGE_SIZE -
-                                     sizeof(struct thread));
-    memset(t, 0, sizeof(*t));
+    if (!(base = page_alloc(pages))) {
+        obj_free(&thread_pool, t);
+        return NULL;
+    }
     t->fn = fn;
     t->arg = arg;
     t->pages_base = base;
     t->pages = pages;
     t->stack_lo = base + PAGE_SIZE;
-    t->stack_hi = (uintptr_t)t;
+    t->stack_hi = base + pages * PAGE_SIZE;
     tern_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
-    paging_set_present(base, false);
-    trap_register_guard(base, t->name);
+    paging_set_present(base, false); /* the guard page */
     prepare_stack(t);
     make_ready(t);
     return t;
@@ -208,8 +217,10 @@ struct thread *thread_create(const char *name, void *(*fn)(void *),
 
 void thread_exit(void *ret)
 {
-    if (current == &main_thread)
-        tern_exit((int)(intptr_t)ret); /* the app is done */
+    if (current == &main_thread) {
+        main_exit((int)(intptr_t)ret); /* the app is done */
+        tern_exit((int)(intptr_t)ret);
+    }
     current->ret = ret;
     current->state = EXITED;
     if (current->joiner)
@@ -220,6 +231,9 @@ void thread_exit(void *ret)
 
 void thread_join(struct thread *t, void **ret)
 {
+    if (t == current || t == &main_thread || t->joiner)
+        tern_fatal(TERN_EXIT_PANIC, "thread_join: %s cannot be joined by %s",
+                   t->name, current->name);
     if (t->state != EXITED) {
         t->joiner = current;
         current->state = BLOCKED;
@@ -227,11 +241,11 @@ void thread_join(struct thread *t, void **ret)
     }
     if (ret)
         *ret = t->ret;
-    trap_unregister_guard(t->pages_base);
     paging_set_present(t->pages_base, true);
     if (page_free_run(t->pages_base, t->pages))
         tern_fatal(TERN_EXIT_PANIC, "thread_join: %s joined twice",
                    t->name);
+    obj_free(&thread_pool, t);
 }
 
 void thread_yield(void)

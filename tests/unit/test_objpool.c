@@ -1,0 +1,91 @@
+/* Object pools: objects come zeroed from whole pages, are reused after a
+ * free, never overlap, and a double free is fatal. */
+#include <stdlib.h>
+#include <string.h>
+#include <tern/exit.h>
+#include <tern/memmap.h>
+#include <tern/objpool.h>
+#include "host_fatal.h"
+#include "test.h"
+
+static int pages_given, pages_left = 1000;
+static void *given[1000]; /* pools keep their pages: still reachable */
+
+/* The kernel's page_alloc, from the host heap. */
+uint64_t page_alloc(uint64_t npages)
+{
+    void *p;
+
+    if (npages != 1 || pages_left == 0)
+        return 0;
+    p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+    memset(p, 0xa5, PAGE_SIZE); /* dirty, as reused RAM would be */
+    given[pages_given++] = p;
+    pages_left--;
+    return (uintptr_t)p;
+}
+
+struct obj {
+    uint64_t a, b, c;
+    char name[48]; /* 72 bytes: rounded to 80 */
+};
+
+TEST(objpool_objects_are_zeroed_distinct_and_packed_in_pages)
+{
+    struct obj_pool pool = OBJ_POOL_INIT("test", struct obj);
+    struct obj *o[100];
+    int before = pages_given;
+
+    CHECK(pool.size == 80);
+    for (int i = 0; i < 100; i++) {
+        o[i] = obj_alloc(&pool);
+        CHECK(o[i] && o[i]->a == 0 && o[i]->name[47] == 0);
+        memset(o[i], i, sizeof(*o[i]));
+    }
+    for (int i = 0; i < 100; i++) /* no object overwrote another */
+        CHECK(((unsigned char *)o[i])[0] == i &&
+              ((unsigned char *)o[i])[sizeof(struct obj) - 1] == i);
+    CHECK(pages_given - before == 2); /* 51 of 80 bytes in a page */
+    CHECK(pool.in_use == 100 && pool.pages == 2);
+}
+
+TEST(objpool_reuses_freed_objects_before_taking_pages)
+{
+    struct obj_pool pool = OBJ_POOL_INIT("test", struct obj);
+    int before;
+
+    for (int round = 0; round < 1000; round++) {
+        struct obj *a = obj_alloc(&pool), *b = obj_alloc(&pool);
+
+        if (round == 0)
+            before = pages_given;
+        obj_free(&pool, a);
+        obj_free(&pool, b);
+    }
+    CHECK(pages_given == before);
+    CHECK(pool.in_use == 0 && pool.pages == 1);
+}
+
+TEST(objpool_double_free_is_fatal_and_names_the_pool)
+{
+    struct obj_pool pool = OBJ_POOL_INIT("threads", struct obj);
+    struct obj *a = obj_alloc(&pool), *b = obj_alloc(&pool);
+
+    obj_free(&pool, a);
+    CHECK(FATAL_EXPECTED(obj_free(&pool, a)));
+    CHECK(host_fatal_status == TERN_EXIT_PANIC);
+    CHECK(strstr(host_fatal_message, "objpool threads") != NULL);
+    CHECK(strstr(host_fatal_message, "freed twice") != NULL);
+    CHECK(!FATAL_EXPECTED(obj_free(&pool, b)));
+}
+
+TEST(objpool_returns_null_when_pages_run_out)
+{
+    struct obj_pool pool = OBJ_POOL_INIT("test", struct obj);
+    int saved = pages_left;
+
+    pages_left = 0;
+    CHECK(obj_alloc(&pool) == NULL);
+    pages_left = saved;
+    CHECK(obj_alloc(&pool) != NULL);
+}
