@@ -75,19 +75,23 @@ OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))
 # ---- the C library: newlib from Debian's newlib-source, built once --------
 NEWLIB := $(BUILD)/newlib
 NEWLIB_TARGET := $(NEWLIB)/install/x86_64-elf
+# Rebuilt when the recipe's content changes, not its timestamp (a checkout
+# or rebase touches the file without changing it).
+NEWLIB_STAMP := $(NEWLIB)/stamp-$(shell sha256sum scripts/build-newlib | cut -c1-16)
 ifeq ($(CONFIG_LIBC_NEWLIB),y)
 LIBC_CFLAGS := -isystem $(NEWLIB_TARGET)/include -D_POSIX_TIMERS=1 \
   -D_POSIX_MONOTONIC_CLOCK=200112L
 LIBC_LIBS := --start-group $(NEWLIB_TARGET)/lib/libc.a \
   $(NEWLIB_TARGET)/lib/libm.a $(shell gcc -print-libgcc-file-name) --end-group
-LIBC_DEP := $(NEWLIB)/stamp
+LIBC_DEP := $(NEWLIB_STAMP)
 else
 LIBC_CFLAGS := -Iinclude/min-libc
 endif
 
-$(NEWLIB)/stamp: scripts/build-newlib
+$(NEWLIB_STAMP):
 	@echo "  NEWLIB  $(NEWLIB) (about a minute, once)"
 	@scripts/build-newlib $(NEWLIB)
+	@touch $@
 
 GCC_INCLUDE := $(shell gcc -print-file-name=include)
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
