@@ -365,6 +365,14 @@ def boot_tests(tmp):
             expect=[r"^# 0 failed$", r"^ok \d+ - one RTC second is one second"],
             check=tap_all_ok(10)))
         tests.append(Boot(
+            f"sched-selftest {m}", "sched-selftest", m, "64M",
+            append="tern.exit=debugexit", status=debug_exit(0),
+            forbid=(r"^not ok", r"tern: fatal"),
+            expect=[r"^# 0 failed$",
+                    r"^ok \d+ - 1000 detached threads ended: free pages (\d+) before, \1 after$",
+                    r"^ok \d+ - a thread blocked for ever is woken by an interrupt, no deadlock$"],
+            check=tap_all_ok(14)))
+        tests.append(Boot(
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
             expect=[r"^tern: fatal: CPU exception 14 \(#PF page fault\), error code 0x0, rip 0x[0-9a-f]+, cr2 0x0$",
@@ -441,6 +449,15 @@ def boot_tests(tmp):
         Boot("fault-test microvm divide error", "fault-test", "microvm",
              append="-- div0", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
              expect=[r"^tern: fatal: CPU exception 0 \(#DE divide error\)"]),
+        Boot("sched-selftest q35 a real deadlock is still reported",
+             "sched-selftest", "q35", append="tern.exit=debugexit -- deadlock",
+             status=debug_exit(112), forbid=(),
+             expect=[r"^tern: fatal: sched: deadlock: every thread is blocked, "
+                     r"none has a timeout and no interrupt source can wake one$"]),
+        Boot("sched-selftest pc thread_exit in main flushes stdio",
+             "sched-selftest", "pc", append="tern.exit=debugexit -- exit-in-main",
+             status=debug_exit(3),
+             expect=[r"^sched-selftest: buffered, no newline", r"tern: exit status 3$"]),
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
@@ -624,6 +641,11 @@ def xen_tests(tmp):
                         r"^tern: clock: Xen pvclock; .*timer: Xen single-shot \(event channel\)$",
                         r"\(XEN\).*Hardware Dom0 halted"],
                 check=tap_all_ok(10)),
+        XenBoot("xen dom0 sched-selftest", "sched-selftest",
+                forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
+                expect=[r"^# 0 failed$", r"^ok \d+ - 1000 detached threads ended",
+                        r"\(XEN\).*Hardware Dom0 halted"],
+                check=tap_all_ok(14)),
         XenBoot("xen dom0 fault-test crash", "fault-test", append="-- null",
                 status=TERN_EXIT_FAULT, debug_exit_device=False,
                 forbid=(r"Hardware Dom0 halted",),

@@ -1,28 +1,48 @@
 /* Run queue (FIFO) and timer queue (sorted list): the scheduler's only
- * data structures.  A few dozen threads at most, so lists suffice. */
+ * data structures.  Both are doubly linked lists with head and tail. */
 #include <stddef.h>
 #include <tern/sched_queue.h>
 
+/* Link n between prev and next (either may be NULL: an end). */
+static void link(struct qnode **head, struct qnode **tail, struct qnode *prev,
+                 struct qnode *n, struct qnode *next)
+{
+    n->prev = prev;
+    n->next = next;
+    if (prev)
+        prev->next = n;
+    else
+        *head = n;
+    if (next)
+        next->prev = n;
+    else
+        *tail = n;
+}
+
+static void unlink(struct qnode **head, struct qnode **tail, struct qnode *n)
+{
+    if (n->prev)
+        n->prev->next = n->next;
+    else
+        *head = n->next;
+    if (n->next)
+        n->next->prev = n->prev;
+    else
+        *tail = n->prev;
+    n->next = n->prev = NULL;
+}
+
 void runq_push(struct runq *q, struct qnode *n)
 {
-    n->next = NULL;
-    if (q->tail)
-        q->tail->next = n;
-    else
-        q->head = n;
-    q->tail = n;
+    link(&q->head, &q->tail, q->tail, n, NULL);
 }
 
 struct qnode *runq_pop(struct runq *q)
 {
     struct qnode *n = q->head;
 
-    if (n) {
-        q->head = n->next;
-        if (!q->head)
-            q->tail = NULL;
-        n->next = NULL;
-    }
+    if (n)
+        unlink(&q->head, &q->tail, n);
     return n;
 }
 
@@ -31,15 +51,19 @@ bool runq_empty(const struct runq *q)
     return q->head == NULL;
 }
 
+void runq_remove(struct runq *q, struct qnode *n)
+{
+    unlink(&q->head, &q->tail, n);
+}
+
 void timerq_insert(struct timerq *q, struct qnode *n, uint64_t key)
 {
-    struct qnode **at = &q->head;
+    struct qnode *after = q->tail;
 
     n->key = key;
-    while (*at && (*at)->key <= key)
-        at = &(*at)->next;
-    n->next = *at;
-    *at = n;
+    while (after && after->key > key)
+        after = after->prev;
+    link(&q->head, &q->tail, after, n, after ? after->next : q->head);
 }
 
 struct qnode *timerq_pop_due(struct timerq *q, uint64_t now)
@@ -48,8 +72,7 @@ struct qnode *timerq_pop_due(struct timerq *q, uint64_t now)
 
     if (!n || n->key > now)
         return NULL;
-    q->head = n->next;
-    n->next = NULL;
+    unlink(&q->head, &q->tail, n);
     return n;
 }
 
@@ -58,14 +81,7 @@ uint64_t timerq_next(const struct timerq *q)
     return q->head ? q->head->key : UINT64_MAX;
 }
 
-bool timerq_remove(struct timerq *q, struct qnode *n)
+void timerq_remove(struct timerq *q, struct qnode *n)
 {
-    for (struct qnode **at = &q->head; *at; at = &(*at)->next) {
-        if (*at == n) {
-            *at = n->next;
-            n->next = NULL;
-            return true;
-        }
-    }
-    return false;
+    unlink(&q->head, &q->tail, n);
 }

@@ -3,7 +3,12 @@
  * guard page at the bottom; its control block lives apart, in a pool that
  * no stack borders, so an overflow can never rewrite a saved context.  A
  * thread cannot free the stack it runs on: an exited thread's pages are
- * freed by whoever joins it.
+ * freed by whoever joins it, or, for a detached thread, by the scheduler
+ * once another thread runs.
+ *
+ * Interrupts are taken only while idle (sti; hlt; cli in idle()), inside
+ * schedule()'s loop, so a handler may wake threads with the same calls
+ * thread code uses and nothing else ever races with it.
  */
 #include <stddef.h>
 #include <string.h>
@@ -14,6 +19,7 @@
 #include <tern/log.h>
 #include <tern/mm.h>
 #include <tern/objpool.h>
+#include <tern/sched.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/config.h>
@@ -24,11 +30,14 @@ enum state { RUNNING, READY, SLEEPING, BLOCKED, EXITED };
 
 struct thread {
     uint64_t rsp;             /* saved by context_switch */
-    struct qnode run;         /* run queue or a wait queue */
-    struct qnode timer;       /* sleeping */
+    struct qnode run;         /* run queue, a wait queue, or zombies */
+    struct qnode timer;       /* sleeping, or a timed wait's deadline */
+    struct runq *waiting_on;  /* the wait queue while BLOCKED */
     enum state state;
+    bool timed, timed_out, detached;
     void *(*fn)(void *);
     void *arg, *ret;
+    void *libc;               /* the C library's per-thread state */
     struct thread *joiner;
     uint64_t pages_base, pages; /* guard page included; 0 for main */
     uint64_t stack_lo, stack_hi;
@@ -42,26 +51,27 @@ void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_entry(void);
 
 #define THREAD_DEFAULT_STACK ((uint64_t)CONFIG_THREAD_STACK_KIB * 1024)
+#define BACKUP_WAKE_NS 100000000ull /* 100 ms */
 
 extern char boot_stack_bottom[], boot_stack_top[];
 static struct thread main_thread = {.state = RUNNING, .name = "main"};
 static struct obj_pool thread_pool = OBJ_POOL_INIT("threads", struct thread);
 static struct thread *current = &main_thread;
-static struct runq ready;
+static struct runq ready, zombies;
+static struct timerq timers;
 static void (*arm_timer)(uint64_t deadline_ns) = lapic_timer_arm;
-#define BACKUP_WAKE_NS 100000000ull /* 100 ms */
 static const char *timer_name = "LAPIC";
-static struct timerq sleepers;
-static uint64_t switches, idle_halts;
+static const struct sched_thread_hooks *hooks;
+static uint64_t switches, idle_halts, live_threads = 1, wake_sources;
+
+/* How the app ends when main() calls thread_exit: as if main returned
+ * (the C library runs atexit handlers and flushes stdio). */
+static void (*main_exit)(int status) = tern_exit;
 
 static void timer_irq(unsigned vector)
 {
     (void)vector; /* waking the CPU is all it is for */
 }
-
-/* How the app ends when main() calls thread_exit: as if main returned
- * (the C library runs atexit handlers and flushes stdio). */
-static void (*main_exit)(int status) = tern_exit;
 
 void sched_init(void (*app_exit)(int status))
 {
@@ -78,6 +88,17 @@ void sched_init(void (*app_exit)(int status))
         timer_name = "Xen single-shot (event channel)";
     }
 #endif
+}
+
+void sched_set_thread_hooks(const struct sched_thread_hooks *h)
+{
+    hooks = h;
+    main_thread.libc = h && h->main ? h->main() : NULL;
+}
+
+void *thread_libc_state(const struct thread *t)
+{
+    return t->libc;
 }
 
 const char *sched_timer_name(void)
@@ -105,38 +126,97 @@ uint64_t sched_idle_halts(void)
     return idle_halts;
 }
 
+uint64_t sched_live_threads(void)
+{
+    return live_threads;
+}
+
+void sched_add_wake_source(void)
+{
+    wake_sources++;
+}
+
+void sched_remove_wake_source(void)
+{
+    if (wake_sources)
+        wake_sources--;
+}
+
 static void make_ready(struct thread *t)
 {
     t->state = READY;
     runq_push(&ready, &t->run);
 }
 
-static void wake_due_sleepers(void)
+/* Threads whose deadline has come: sleepers wake, timed waits give up. */
+static void wake_due_timers(void)
 {
     struct qnode *n;
     uint64_t now = clock_monotonic_ns();
 
-    while ((n = timerq_pop_due(&sleepers, now)) != NULL)
-        make_ready(container(n, timer));
+    while ((n = timerq_pop_due(&timers, now)) != NULL) {
+        struct thread *t = container(n, timer);
+
+        t->timed = false;
+        if (t->state == BLOCKED) {
+            runq_remove(t->waiting_on, &t->run);
+            t->timed_out = true;
+        }
+        make_ready(t);
+    }
 }
 
-/* Nothing to run: halt until the next sleeper is due (the LAPIC timer
- * wakes us) or any interrupt comes.  Nothing to wait for is a deadlock. */
+/* Free a thread that has ended and that no one will join. */
+static void free_thread(struct thread *t)
+{
+    if (hooks && hooks->destroy && t->libc)
+        hooks->destroy(t->libc);
+    paging_set_present(t->pages_base, true);
+    if (page_free_run(t->pages_base, t->pages))
+        tern_fatal(TERN_EXIT_PANIC, "sched: %s's stack freed twice",
+                   t->name);
+    obj_free(&thread_pool, t);
+    live_threads--;
+}
+
+/* Detached threads that ended, but never the running one: an exiting
+ * thread idles on its own stack until another thread is ready. */
+static void reap_zombies(void)
+{
+    struct qnode *n;
+    bool self = false;
+
+    while ((n = runq_pop(&zombies)) != NULL) {
+        if (n == &current->run)
+            self = true;
+        else
+            free_thread(container(n, run));
+    }
+    if (self)
+        runq_push(&zombies, &current->run);
+}
+
+/* Nothing to run: halt until the next timer or any interrupt.  With no
+ * timer and no interrupt that could wake a thread, nothing ever will. */
 static void idle(void)
 {
-    uint64_t next = timerq_next(&sleepers);
+    uint64_t next = timerq_next(&timers);
 
-    if (next == UINT64_MAX)
+    reap_zombies();
+    if (next == UINT64_MAX && !wake_sources)
         tern_fatal(TERN_EXIT_PANIC, "sched: deadlock: every thread is "
-                                    "blocked and none is sleeping");
-    arm_timer(next);
-    if (arm_timer != lapic_timer_arm) {
-        /* A second, independent timer bounds any wake-up the first one
-         * loses to BACKUP_WAKE_NS (seen once under Xen in CI, never
-         * reproduced: a test hung with every thread asleep). */
-        uint64_t soon = clock_monotonic_ns() + BACKUP_WAKE_NS;
+                   "blocked, none has a timeout and no interrupt source "
+                   "can wake one");
+    if (next != UINT64_MAX) {
+        arm_timer(next);
+        if (arm_timer != lapic_timer_arm) {
+            /* A second, independent timer bounds any wake-up the first
+             * one loses to BACKUP_WAKE_NS (seen once under Xen in CI,
+             * never reproduced: a test hung with every thread asleep). */
+            uint64_t soon = clock_monotonic_ns() + BACKUP_WAKE_NS;
 
-        lapic_timer_arm(next < soon ? next + BACKUP_WAKE_NS : soon);
+            lapic_timer_arm(next < soon ? next + BACKUP_WAKE_NS : soon);
+        }
     }
     idle_halts++;
     cpu_wait_for_interrupt();
@@ -150,7 +230,7 @@ static void schedule(void)
     struct qnode *n;
 
     for (;;) {
-        wake_due_sleepers();
+        wake_due_timers();
         if ((n = runq_pop(&ready)) != NULL)
             break;
         idle();
@@ -162,6 +242,8 @@ static void schedule(void)
     current = next;
     switches++;
     trap_set_stack(next->stack_lo, next->stack_hi, next->name);
+    if (hooks && hooks->switch_to)
+        hooks->switch_to(next->libc);
     context_switch(&prev->rsp, next->rsp);
 }
 
@@ -188,31 +270,58 @@ static void prepare_stack(struct thread *t)
     t->rsp = (uintptr_t)sp;
 }
 
-struct thread *thread_create(const char *name, void *(*fn)(void *),
-                             void *arg, uint64_t stack_size)
+/* The control block, the stack with its guard page, and the C library's
+ * state; NULL (and nothing kept) when any of them cannot be had. */
+static struct thread *alloc_thread(uint64_t bytes)
 {
-    uint64_t bytes = stack_size ? stack_size : THREAD_DEFAULT_STACK;
     uint64_t pages = 1 + (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
     struct thread *t;
-    uint64_t base;
 
     if (bytes > (1ull << 40) || !(t = obj_alloc(&thread_pool)))
         return NULL;
-    if (!(base = page_alloc(pages))) {
+    t->pages_base = page_alloc(pages);
+    if (t->pages_base && hooks && hooks->create &&
+        !(t->libc = hooks->create())) {
+        page_free_run(t->pages_base, pages);
+        t->pages_base = 0;
+    }
+    if (!t->pages_base) {
         obj_free(&thread_pool, t);
         return NULL;
     }
+    t->pages = pages;
+    t->stack_lo = t->pages_base + PAGE_SIZE;
+    t->stack_hi = t->pages_base + pages * PAGE_SIZE;
+    return t;
+}
+
+struct thread *thread_create(const char *name, void *(*fn)(void *),
+                             void *arg, uint64_t stack_size)
+{
+    struct thread *t;
+
+    reap_zombies(); /* their pages first */
+    t = alloc_thread(stack_size ? stack_size : THREAD_DEFAULT_STACK);
+    if (!t)
+        return NULL;
     t->fn = fn;
     t->arg = arg;
-    t->pages_base = base;
-    t->pages = pages;
-    t->stack_lo = base + PAGE_SIZE;
-    t->stack_hi = base + pages * PAGE_SIZE;
     tern_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
-    paging_set_present(base, false); /* the guard page */
+    paging_set_present(t->pages_base, false); /* the guard page */
     prepare_stack(t);
+    live_threads++;
     make_ready(t);
     return t;
+}
+
+void thread_detach(struct thread *t)
+{
+    if (t == &main_thread || t->detached || t->joiner)
+        tern_fatal(TERN_EXIT_PANIC, "thread_detach: %s cannot be detached",
+                   t->name);
+    t->detached = true;
+    if (t->state == EXITED)
+        free_thread(t);
 }
 
 void thread_exit(void *ret)
@@ -223,7 +332,10 @@ void thread_exit(void *ret)
     }
     current->ret = ret;
     current->state = EXITED;
-    if (current->joiner)
+    reap_zombies();
+    if (current->detached)
+        runq_push(&zombies, &current->run);
+    else if (current->joiner)
         make_ready(current->joiner);
     schedule();
     __builtin_unreachable();
@@ -231,7 +343,7 @@ void thread_exit(void *ret)
 
 void thread_join(struct thread *t, void **ret)
 {
-    if (t == current || t == &main_thread || t->joiner)
+    if (t == current || t == &main_thread || t->joiner || t->detached)
         tern_fatal(TERN_EXIT_PANIC, "thread_join: %s cannot be joined by %s",
                    t->name, current->name);
     if (t->state != EXITED) {
@@ -241,11 +353,7 @@ void thread_join(struct thread *t, void **ret)
     }
     if (ret)
         *ret = t->ret;
-    paging_set_present(t->pages_base, true);
-    if (page_free_run(t->pages_base, t->pages))
-        tern_fatal(TERN_EXIT_PANIC, "thread_join: %s joined twice",
-                   t->name);
-    obj_free(&thread_pool, t);
+    free_thread(t);
 }
 
 void thread_yield(void)
@@ -256,20 +364,31 @@ void thread_yield(void)
 
 void thread_sleep_ns(uint64_t ns)
 {
-    uint64_t now = clock_monotonic_ns();
-
     current->state = SLEEPING;
-    timerq_insert(&sleepers, &current->timer,
-                  ns > UINT64_MAX - now ? UINT64_MAX - 1 : now + ns);
+    current->timed = true;
+    timerq_insert(&timers, &current->timer, sched_deadline_after(ns));
     schedule();
 }
 
-/* Wait queues for the synchronisation objects. */
-void sched_block_on(struct runq *q)
+uint64_t sched_deadline_after(uint64_t ns)
+{
+    uint64_t now = clock_monotonic_ns();
+
+    return ns >= SCHED_FOREVER - now ? SCHED_FOREVER - 1 : now + ns;
+}
+
+int sched_wait(struct runq *q, uint64_t deadline)
 {
     current->state = BLOCKED;
+    current->waiting_on = q;
+    current->timed_out = false;
     runq_push(q, &current->run);
+    if (deadline != SCHED_FOREVER) {
+        current->timed = true;
+        timerq_insert(&timers, &current->timer, deadline);
+    }
     schedule();
+    return current->timed_out ? SCHED_TIMED_OUT : 0;
 }
 
 struct thread *sched_wake_one(struct runq *q)
@@ -277,7 +396,12 @@ struct thread *sched_wake_one(struct runq *q)
     struct qnode *n = runq_pop(q);
     struct thread *t = n ? container(n, run) : NULL;
 
-    if (t)
-        make_ready(t);
+    if (!t)
+        return NULL;
+    if (t->timed) {
+        timerq_remove(&timers, &t->timer);
+        t->timed = false;
+    }
+    make_ready(t);
     return t;
 }

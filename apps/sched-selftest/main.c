@@ -1,0 +1,293 @@
+/*
+ * sched-selftest: what servers and drivers need of the scheduler, as TAP
+ * (the exit status is the number of failures): waits with deadlines that
+ * expire and waits that are woken, message boxes, detached threads that
+ * give all their memory back, and an idle system that waits for an
+ * interrupt without being taken for a deadlock.
+ *   -- deadlock      block for ever with nothing to wake anyone: fatal
+ *   -- exit-in-main  print without a newline, then thread_exit from main
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <tern/arch.h>
+#include <tern/io.h>
+#include <tern/mm.h>
+#include <tern/thread.h>
+#include <tern/time.h>
+#include <tern/xen.h>
+
+#define MS 1000000ull
+#define LATE_OK (2000 * MS) /* a loaded host under TCG */
+
+static int count, failures;
+
+static void ok(int cond, const char *name)
+{
+    count++;
+    failures += !cond;
+    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
+}
+
+static uint64_t since(uint64_t t0)
+{
+    return clock_monotonic_ns() - t0;
+}
+
+static struct semaphore sem = SEMAPHORE_INIT(0);
+
+static void *up_after_10ms(void *arg)
+{
+    thread_sleep_ns(10 * MS);
+    sem_up(arg);
+    return NULL;
+}
+
+static void test_semaphore_deadlines(void)
+{
+    uint64_t t0 = clock_monotonic_ns();
+    int r = sem_down_until(&sem, thread_deadline(20 * MS));
+    uint64_t took = since(t0);
+    struct thread *t;
+
+    ok(r == -1 && took >= 20 * MS && took < 20 * MS + LATE_OK,
+       "sem_down_until with nobody to up it times out, not early");
+    sem_up(&sem); /* no waiter left: the unit stays */
+    ok(sem.count == 1, "a waiter that timed out left the queue");
+    ok(sem_down_until(&sem, thread_deadline(0)) == 0 && sem.count == 0,
+       "sem_down_until takes an available unit even at a past deadline");
+    t = thread_create("upper", up_after_10ms, &sem, 0);
+    t0 = clock_monotonic_ns();
+    r = sem_down_until(&sem, thread_deadline(5000 * MS));
+    ok(r == 0 && since(t0) < 4000 * MS && sem.count == 0,
+       "sem_down_until is woken by sem_up long before its deadline");
+    thread_join(t, NULL);
+}
+
+static struct mutex lock = MUTEX_INIT;
+static struct cond cv = COND_INIT;
+static int flag;
+
+static void *signal_after_10ms(void *arg)
+{
+    (void)arg;
+    thread_sleep_ns(10 * MS);
+    mutex_lock(&lock);
+    flag = 1;
+    cond_signal(&cv);
+    mutex_unlock(&lock);
+    return NULL;
+}
+
+static void test_cond_deadlines(void)
+{
+    uint64_t t0 = clock_monotonic_ns();
+    struct thread *t;
+    int r;
+
+    mutex_lock(&lock);
+    r = cond_wait_until(&cv, &lock, thread_deadline(15 * MS));
+    ok(r == -1 && since(t0) >= 15 * MS && mutex_trylock(&lock) == -1,
+       "cond_wait_until times out and holds the mutex again");
+    t = thread_create("signaller", signal_after_10ms, NULL, 0);
+    t0 = clock_monotonic_ns();
+    r = 0;
+    while (!flag && r == 0)
+        r = cond_wait_until(&cv, &lock, thread_deadline(5000 * MS));
+    ok(r == 0 && flag && since(t0) < 4000 * MS,
+       "cond_wait_until is woken by cond_signal");
+    mutex_unlock(&lock);
+    thread_join(t, NULL);
+}
+
+/* Five waiters with different timeouts time out in deadline order. */
+static int order[5], done;
+
+static void *timed_waiter(void *arg)
+{
+    static struct semaphore never = SEMAPHORE_INIT(0);
+
+    sem_down_until(&never, thread_deadline((uintptr_t)arg * MS));
+    order[done++] = (int)(uintptr_t)arg;
+    return NULL;
+}
+
+static void test_deadline_order(void)
+{
+    static const int ms[5] = {50, 10, 40, 20, 30};
+    struct thread *t[5];
+    int sorted = 1;
+
+    for (int i = 0; i < 5; i++)
+        t[i] = thread_create("timed", timed_waiter,
+                             (void *)(uintptr_t)ms[i], 0);
+    for (int i = 0; i < 5; i++)
+        thread_join(t[i], NULL);
+    for (int i = 1; i < 5; i++)
+        sorted &= order[i - 1] < order[i];
+    ok(done == 5 && sorted, "timed waits expire in deadline order");
+}
+
+static struct mbox box;
+static void *slots[4];
+
+static void *consumer(void *arg)
+{
+    uint64_t sum = 0;
+    void *msg;
+
+    (void)arg;
+    for (int i = 0; i < 1000; i++) {
+        if (mbox_fetch_until(&box, &msg, THREAD_FOREVER))
+            return NULL;
+        sum += (uintptr_t)msg;
+    }
+    return (void *)(uintptr_t)sum;
+}
+
+static void test_mbox(void)
+{
+    void *msg = NULL, *ret;
+    uint64_t t0 = clock_monotonic_ns();
+    struct thread *t;
+    int in_order = 1, posted = 1;
+
+    mbox_init(&box, slots, 4);
+    ok(mbox_fetch_until(&box, &msg, thread_deadline(10 * MS)) == -1 &&
+           since(t0) >= 10 * MS,
+       "mbox_fetch_until on an empty box times out");
+    for (uintptr_t i = 1; i <= 4; i++)
+        posted &= mbox_trypost(&box, (void *)i) == 0;
+    ok(posted && mbox_trypost(&box, (void *)5) == -1 &&
+           mbox_post_until(&box, (void *)5, thread_deadline(5 * MS)) == -1,
+       "a full box refuses a post, and a timed post times out");
+    for (uintptr_t i = 1; i <= 4; i++)
+        in_order &= mbox_tryfetch(&box, &msg) == 0 && msg == (void *)i;
+    ok(in_order && mbox_tryfetch(&box, &msg) == -1,
+       "messages come out in the order they went in");
+    t = thread_create("consumer", consumer, NULL, 0);
+    for (uintptr_t i = 1; i <= 1000; i++)
+        mbox_post_until(&box, (void *)i, THREAD_FOREVER);
+    thread_join(t, &ret);
+    ok((uintptr_t)ret == 500500,
+       "1000 messages through a 4-slot box between two threads");
+}
+
+static void *short_life(void *arg)
+{
+    if ((uintptr_t)arg & 1)
+        thread_yield();
+    return arg;
+}
+
+/* Half are detached while they run, half after they have ended. */
+static int detached_batch(int n)
+{
+    struct thread *t[50];
+
+    for (int i = 0; i < n; i++) {
+        t[i] = thread_create("detached", short_life, (void *)(uintptr_t)i, 0);
+        if (!t[i])
+            return 0;
+        if (i & 1)
+            thread_detach(t[i]);
+    }
+    thread_yield();
+    thread_sleep_ns(1 * MS); /* every one of them has ended */
+    for (int i = 0; i < n; i += 2)
+        thread_detach(t[i]);
+    return 1;
+}
+
+static void test_detached_threads(void)
+{
+    uint64_t before, after;
+    int made = 1;
+    char line[96];
+
+    made &= detached_batch(50); /* the pools' first pages */
+    thread_sleep_ns(1 * MS);
+    before = mm_pages()->free_pages;
+    for (int round = 0; round < 20; round++)
+        made &= detached_batch(50);
+    thread_sleep_ns(1 * MS); /* the last zombie is reaped while idle */
+    after = mm_pages()->free_pages;
+    snprintf(line, sizeof(line), "1000 detached threads ended: free pages "
+             "%llu before, %llu after",
+             (unsigned long long)before, (unsigned long long)after);
+    ok(made && after == before, line);
+    ok(sched_live_threads() == 1, "only main is left");
+}
+
+/* The RTC's periodic interrupt wakes main, blocked with no timeout and
+ * no sleeper anywhere: waiting for an interrupt is not a deadlock. */
+#define RTC_VECTOR 0x29
+static volatile unsigned rtc_ticks;
+static struct semaphore rtc_sem = SEMAPHORE_INIT(0);
+
+static void rtc_periodic(int on)
+{
+    outb(0x70, 0x0a);
+    outb(0x71, (uint8_t)((inb(0x71) & 0xf0) | 0x0a)); /* 64 Hz */
+    outb(0x70, 0x0b);
+    outb(0x71, (uint8_t)(on ? inb(0x71) | 0x40 : inb(0x71) & ~0x40));
+    outb(0x70, 0x0c);
+    inb(0x71);
+}
+
+static void rtc_irq(unsigned vector)
+{
+    (void)vector;
+    outb(0x70, 0x0c); /* reading register C re-arms the interrupt */
+    inb(0x71);
+    if (++rtc_ticks == 8)
+        sem_up(&rtc_sem);
+}
+
+static void test_wait_for_interrupt(void)
+{
+    char why[96];
+    uint64_t t0;
+
+    if (clock_rtc_second() < 0 || xen_present()) {
+        printf("ok %d - a thread blocked for ever is woken by an interrupt "
+               "# SKIP %s\n", ++count,
+               xen_present() ? "Xen owns the RTC's interrupt" : "no RTC");
+        return;
+    }
+    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, why, sizeof(why))) {
+        printf("# %s\n", why);
+        ok(0, "RTC interrupt routed");
+        return;
+    }
+    sched_add_wake_source();
+    t0 = clock_monotonic_ns();
+    rtc_periodic(1);
+    sem_down(&rtc_sem); /* no timeout, nobody sleeping */
+    rtc_periodic(0);
+    sched_remove_wake_source();
+    ok(rtc_ticks >= 8 && since(t0) < 5000 * MS,
+       "a thread blocked for ever is woken by an interrupt, no deadlock");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "deadlock")) {
+        printf("sched-selftest: blocking for ever\n");
+        sem_down(&sem);
+        return 0;
+    }
+    if (argc > 1 && !strcmp(argv[1], "exit-in-main")) {
+        printf("sched-selftest: buffered, no newline");
+        thread_exit((void *)3);
+    }
+    printf("TAP version 13\n");
+    test_semaphore_deadlines();
+    test_cond_deadlines();
+    test_deadline_order();
+    test_mbox();
+    test_detached_threads();
+    test_wait_for_interrupt();
+    printf("1..%d\n# %d failed\n", count, failures);
+    return failures;
+}
