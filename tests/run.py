@@ -371,7 +371,7 @@ def boot_tests(tmp):
             expect=[r"^# 0 failed$",
                     r"^ok \d+ - 1000 detached threads ended: free pages (\d+) before, \1 after$",
                     r"^ok \d+ - a thread blocked for ever is woken by an interrupt, no deadlock$"],
-            check=tap_all_ok(14)))
+            check=tap_all_ok(15)))
         tests.append(Boot(
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
@@ -645,7 +645,7 @@ def xen_tests(tmp):
                 forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
                 expect=[r"^# 0 failed$", r"^ok \d+ - 1000 detached threads ended",
                         r"\(XEN\).*Hardware Dom0 halted"],
-                check=tap_all_ok(14)),
+                check=tap_all_ok(15)),
         XenBoot("xen dom0 fault-test crash", "fault-test", append="-- null",
                 status=TERN_EXIT_FAULT, debug_exit_device=False,
                 forbid=(r"Hardware Dom0 halted",),

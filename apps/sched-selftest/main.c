@@ -7,6 +7,7 @@
  *   -- deadlock      block for ever with nothing to wake anyone: fatal
  *   -- exit-in-main  print without a newline, then thread_exit from main
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -270,6 +271,41 @@ static void test_wait_for_interrupt(void)
        "a thread blocked for ever is woken by an interrupt, no deadlock");
 }
 
+/* errno and strtok's position are per thread: two threads interleave. */
+static void *libc_state_user(void *arg)
+{
+    char words[] = "b1 b2 b3";
+    int good = 1;
+
+    errno = (int)(uintptr_t)arg;
+    good &= !strcmp(strtok(words, " "), "b1");
+    thread_yield(); /* main sets its own errno and strtok meanwhile */
+    good &= errno == (int)(uintptr_t)arg;
+    good &= !strcmp(strtok(NULL, " "), "b2");
+    thread_yield();
+    good &= !strcmp(strtok(NULL, " "), "b3");
+    return (void *)(uintptr_t)good;
+}
+
+static void test_libc_state_per_thread(void)
+{
+    char words[] = "a1 a2 a3";
+    struct thread *t = thread_create("libc-user", libc_state_user,
+                                     (void *)(uintptr_t)ERANGE, 0);
+    void *theirs;
+    int good = 1;
+
+    errno = EDOM;
+    good &= !strcmp(strtok(words, " "), "a1");
+    thread_yield();
+    good &= errno == EDOM && !strcmp(strtok(NULL, " "), "a2");
+    thread_yield();
+    good &= !strcmp(strtok(NULL, " "), "a3");
+    thread_join(t, &theirs);
+    ok(good && theirs == (void *)1,
+       "errno and strtok's position belong to each thread");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "deadlock")) {
@@ -286,6 +322,7 @@ int main(int argc, char **argv)
     test_cond_deadlines();
     test_deadline_order();
     test_mbox();
+    test_libc_state_per_thread();
     test_detached_threads();
     test_wait_for_interrupt();
     printf("1..%d\n# %d failed\n", count, failures);

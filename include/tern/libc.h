@@ -7,6 +7,8 @@
 /* Heap from the page allocator, boot modules as files, environ from the
  * command line's KEY=VALUE entries. */
 void libc_init(const struct boot_info *bi, char **env);
+/* A struct _reent per thread (errno, strtok, rand...), switched with it. */
+void libc_threads_init(void);
 /* Bytes of heap the app has used at most (sbrk's highest break). */
 uint64_t libc_heap_peak(void);
 /* One phrase for the boot dump: heap size, files. */

@@ -1,2 +1,2 @@
-obj-$(CONFIG_LIBC_NEWLIB) += lib/libc/syscalls.c lib/libc/modfs.c \
+obj-$(CONFIG_LIBC_NEWLIB) += lib/libc/syscalls.c lib/libc/modfs.c lib/libc/reent.c \
                              lib/libc/heap.c

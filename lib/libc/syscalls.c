@@ -81,6 +81,7 @@ static void add_module_files(const struct boot_info *bi)
 void libc_init(const struct boot_info *bi, char **env)
 {
     environ = env;
+    libc_threads_init();
     heap_init();
     modfs_init(&fs);
     add_module_files(bi);
