@@ -163,7 +163,8 @@ UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
   lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
   lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c \
   apps/pvhload/elf.c apps/pvhload/build.c lib/sched/queue.c \
-  lib/xen/evtchn_scan.c lib/mm/objpool.c
+  lib/xen/evtchn_scan.c lib/mm/objpool.c \
+  lib/acpi/regs.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

@@ -8,6 +8,7 @@
 #define IOWIN 4 /* 0x10 bytes in */
 #define IOAPICVER 0x01
 #define REDTBL 0x10
+#define IOAPIC_REGS_LEN 0x20 /* IOREGSEL and IOWIN */
 #define RTE_ACTIVE_LOW (1u << 13)
 #define RTE_LEVEL (1u << 15)
 
@@ -39,6 +40,10 @@ int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
     if (!ioapic) {
         if (acpi_find_irq_routing(&acpi_window, acpi_rsdp_hint(), &routing,
                                   why, whylen))
+            return -1;
+        /* The MADT is the firmware's word: never aim register writes at
+         * our own RAM or image because it said so. */
+        if (acpi_mmio_safe(routing.ioapic_addr, IOAPIC_REGS_LEN, why, whylen))
             return -1;
         ioapic = (volatile uint32_t *)(uintptr_t)routing.ioapic_addr;
         paging_uncache(routing.ioapic_addr);

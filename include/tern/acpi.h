@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tern/memmap.h>
 #include <tern/phys.h>
 
 enum acpi_sleep_reg_space { ACPI_SPACE_MEMORY = 0, ACPI_SPACE_IO = 1 };
@@ -58,6 +59,34 @@ struct acpi_irq_routing {
 int acpi_find_irq_routing(const struct phys_window *w, uint64_t rsdp_hint,
                           struct acpi_irq_routing *out, char *why,
                           unsigned whylen);
+
+/* A register of width bytes at this I/O port is one ACPI may name: inside
+ * the 64 KiB port space, not 0, clear of the fixed legacy devices.
+ * 0, or -1 with why[] saying what is wrong. */
+int acpi_port_check(uint64_t port, unsigned width, char *why,
+                    unsigned whylen);
+
+/* An MMIO register [addr, addr + len) that overlaps none of ram[] (the
+ * kernel passes usable RAM and its own image).  0, or -1 with why[]. */
+int acpi_mmio_check(uint64_t addr, uint64_t len, const struct mem_range *ram,
+                    unsigned n, char *why, unsigned whylen);
+
+/* The kernel's use of acpi_mmio_check: against usable RAM and the image. */
+int acpi_mmio_safe(uint64_t addr, uint64_t len, char *why, unsigned whylen);
+
+/* One register write of the S5 sequence. */
+struct acpi_reg_write {
+    uint64_t addr;  /* port or physical address */
+    uint8_t space;  /* ACPI_SPACE_* */
+    uint8_t width;  /* bytes: 1 or 2 */
+    uint16_t value;
+};
+#define ACPI_S5_MAX_WRITES 4
+
+/* The writes that enter S5, in order.  pm1_now is the PM1 control value
+ * read back (PM1a OR PM1b, as ACPICA reads it); its other bits are kept. */
+unsigned acpi_s5_writes(const struct acpi_poweroff *p, uint16_t pm1_now,
+                        struct acpi_reg_write out[ACPI_S5_MAX_WRITES]);
 
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);

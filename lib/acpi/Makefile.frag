@@ -1,1 +1,1 @@
-obj-y += lib/acpi/tables.c lib/acpi/poweroff.c
+obj-y += lib/acpi/tables.c lib/acpi/regs.c lib/acpi/poweroff.c

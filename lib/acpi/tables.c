@@ -207,35 +207,72 @@ static int find_s5(struct ctx *c, uint64_t dsdt, uint32_t len,
     return fail(c, "DSDT has no \\_S5 object");
 }
 
+/* A FADT field of n bytes at off, or absent (false) when an older,
+ * shorter revision of the table ends before it: bytes past the table's
+ * own length belong to whatever follows it. */
+static bool fadt_field(struct ctx *c, uint64_t fadt, uint32_t len,
+                       uint32_t off, unsigned n, uint64_t *v)
+{
+    bool ok = true;
+
+    if (off + n > len)
+        return false;
+    *v = read_le(c, fadt + off, n, &ok);
+    return ok;
+}
+
+/* The sleep register: PM1a/PM1b control ports, or on hardware-reduced
+ * ACPI the sleep control register (a Generic Address Structure). */
+static int read_sleep_regs(struct ctx *c, uint64_t fadt, uint32_t len,
+                           struct acpi_poweroff *out)
+{
+    uint64_t flags = 0, v = 0;
+    char why[64];
+
+    if (fadt_field(c, fadt, len, FADT_FLAGS, 4, &flags) &&
+        (flags & FADT_HW_REDUCED)) {
+        if (!fadt_field(c, fadt, len, FADT_SLEEP_CONTROL, 1, &v) ||
+            !fadt_field(c, fadt, len, FADT_SLEEP_CONTROL + 4, 8,
+                        &out->sleep_addr))
+            return fail(c, "hardware-reduced FADT (%u bytes) has no sleep "
+                           "control register", len);
+        out->hw_reduced = true;
+        out->sleep_space = (uint8_t)v;
+        if (out->sleep_space > ACPI_SPACE_IO || out->sleep_addr == 0)
+            return fail(c, "FADT sleep control register (space %u, 0x%llx) "
+                           "is unusable", out->sleep_space,
+                        (unsigned long long)out->sleep_addr);
+        if (out->sleep_space == ACPI_SPACE_IO &&
+            acpi_port_check(out->sleep_addr, 1, why, sizeof(why)))
+            return fail(c, "FADT sleep control register: %s", why);
+        return 0;
+    }
+    if (!fadt_field(c, fadt, len, FADT_PM1A_CNT, 4, &v) || v == 0)
+        return fail(c, "FADT (%u bytes) names no PM1a control port", len);
+    if (acpi_port_check(v, 2, why, sizeof(why)))
+        return fail(c, "FADT PM1a control: %s", why);
+    out->pm1a_cnt = (uint16_t)v;
+    if (fadt_field(c, fadt, len, FADT_PM1B_CNT, 4, &v) && v != 0) {
+        if (acpi_port_check(v, 2, why, sizeof(why)))
+            return fail(c, "FADT PM1b control: %s", why);
+        out->pm1b_cnt = (uint16_t)v;
+    }
+    return 0;
+}
+
 static int read_fadt(struct ctx *c, uint64_t fadt, struct acpi_poweroff *out)
 {
     uint32_t len = table_len(c, fadt, "FACP");
-    bool ok = true;
-    uint64_t dsdt = read_le(c, fadt + FADT_DSDT, 4, &ok);
+    uint64_t dsdt = 0, x = 0;
     uint32_t dlen;
 
-    if (len >= FADT_X_DSDT + 8) {
-        uint64_t x = read_le(c, fadt + FADT_X_DSDT, 8, &ok);
-
-        if (x)
-            dsdt = x;
-    }
-    out->pm1a_cnt = (uint16_t)read_le(c, fadt + FADT_PM1A_CNT, 4, &ok);
-    out->pm1b_cnt = (uint16_t)read_le(c, fadt + FADT_PM1B_CNT, 4, &ok);
-    if (len >= FADT_FLAGS + 4 &&
-        (read_le(c, fadt + FADT_FLAGS, 4, &ok) & FADT_HW_REDUCED) &&
-        len >= FADT_SLEEP_CONTROL + 12) {
-        out->hw_reduced = true;
-        out->sleep_space = (uint8_t)read_le(c, fadt + FADT_SLEEP_CONTROL, 1,
-                                            &ok);
-        out->sleep_addr = read_le(c, fadt + FADT_SLEEP_CONTROL + 4, 8, &ok);
-    }
-    if (!ok)
-        return fail(c, "FADT at 0x%llx unreadable", (unsigned long long)fadt);
-    if (out->hw_reduced ? (out->sleep_addr == 0 ||
-                           out->sleep_space > ACPI_SPACE_IO)
-                        : out->pm1a_cnt == 0)
-        return fail(c, "FADT names no usable sleep register");
+    if (!fadt_field(c, fadt, len, FADT_DSDT, 4, &dsdt))
+        return fail(c, "FADT at 0x%llx (%u bytes) has no DSDT field",
+                    (unsigned long long)fadt, len);
+    if (fadt_field(c, fadt, len, FADT_X_DSDT, 8, &x) && x)
+        dsdt = x;
+    if (read_sleep_regs(c, fadt, len, out))
+        return -1;
     if ((dlen = table_len(c, dsdt, "DSDT")) == 0)
         return fail(c, "DSDT at 0x%llx missing or bad checksum",
                     (unsigned long long)dsdt);

@@ -193,3 +193,132 @@ TEST(acpi_madt_missing_or_truncated_is_an_error)
     CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == -1);
     CHECK(strstr(why, "no I/O APIC"));
 }
+
+/* ---- values the tables give, checked before anything is written ---- */
+
+/* An ACPI 1.0 FADT ends at 116 bytes; one cut before PM1a's field must
+ * not have PM1a read from whatever follows it in memory. */
+TEST(acpi_fadt_fields_past_its_length_are_absent)
+{
+    build_tables(0);
+    table(FADT, "FACP", 64); /* ends just before PM1a; 0x604 lies beyond */
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "FADT (64 bytes) names no PM1a control port"));
+
+    build_tables(0);
+    table(FADT, "FACP", 40); /* ends before the DSDT field */
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "has no DSDT field"));
+
+    build_tables(0);
+    put32(FADT + 68, 0x640); /* PM1b beyond a 68-byte FADT: absent */
+    table(FADT, "FACP", 68);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
+    CHECK(po.pm1a_cnt == 0x604 && po.pm1b_cnt == 0);
+
+    build_tables(1); /* hardware-reduced, cut inside the sleep register */
+    table(FADT, "FACP", 250);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "has no sleep control register"));
+}
+
+TEST(acpi_pm1_ports_must_be_io_ports)
+{
+    static const struct {
+        uint32_t port;
+        const char *words;
+    } bad[] = {
+        {0x10604, "PM1a control: port 0x10604 is not an I/O port"},
+        {0xffff, "PM1a control: port 0xffff is not an I/O port"},
+        {0x20, "PM1a control: port 0x20 belongs to a legacy device"},
+        {0xcfc, "PM1a control: port 0xcfc belongs to a legacy device"},
+    };
+
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        build_tables(0);
+        put32(FADT + 64, bad[i].port);
+        table(FADT, "FACP", 276);
+        CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why,
+                                 sizeof(why)) == -1);
+        CHECK(strstr(why, bad[i].words));
+    }
+    build_tables(0);
+    put32(FADT + 68, 0x70); /* PM1b on the CMOS index port */
+    table(FADT, "FACP", 276);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "PM1b control: port 0x70 belongs to a legacy device"));
+}
+
+TEST(acpi_sleep_control_register_is_checked)
+{
+    static const struct mem_range ram[] = {{0, 0x9f000}, {0x100000, 0x4000000}};
+
+    build_tables(1);
+    *(uint8_t *)at(FADT + 244) = 1; /* I/O space, beyond 64 KiB */
+    put64(FADT + 248, 0x12345);
+    table(FADT, "FACP", 276);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "sleep control register: port 0x12345 is not an I/O"));
+
+    build_tables(1); /* MMIO in the middle of RAM: parsed, refused */
+    put64(FADT + 248, 0x200000);
+    table(FADT, "FACP", 276);
+    CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
+    CHECK(acpi_mmio_check(po.sleep_addr, 1, ram, 2, why, sizeof(why)) == -1);
+    CHECK(strstr(why, "0x200000 lies in RAM 0x100000-0x4000000"));
+    /* microvm's GED register, outside RAM, passes */
+    CHECK(acpi_mmio_check(0xfea00200, 1, ram, 2, why, sizeof(why)) == 0);
+    CHECK(acpi_mmio_check(0, 1, ram, 2, why, sizeof(why)) == -1);
+    CHECK(acpi_mmio_check(~0ull, 2, ram, 2, why, sizeof(why)) == -1);
+}
+
+TEST(acpi_madt_ioapic_in_ram_is_refused)
+{
+    static const struct mem_range image[] = {{0x100000, 0x140000}};
+    struct acpi_irq_routing r;
+
+    build_tables(0);
+    add_madt();
+    put32(MADT + 44 + 4, 0x120000); /* I/O APIC "inside the kernel image" */
+    table(MADT, "APIC", 44 + 32);
+    CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == 0);
+    CHECK(acpi_mmio_check(r.ioapic_addr, 0x20, image, 1, why,
+                          sizeof(why)) == -1);
+    CHECK(strstr(why, "0x120000 lies in RAM 0x100000-0x140000"));
+    CHECK(acpi_mmio_check(0xfec00000, 0x20, image, 1, why, sizeof(why)) == 0);
+}
+
+/* ACPI 16.1.7 / ACPICA acpi_hw_legacy_sleep: keep the other PM1 control
+ * bits, write SLP_TYP to PM1a then PM1b, then both again with SLP_EN. */
+TEST(acpi_s5_keeps_pm1_bits_and_writes_a_before_b_typ_before_en)
+{
+    struct acpi_poweroff p = {.pm1a_cnt = 0x604, .pm1b_cnt = 0x640,
+                              .slp_typ_a = 5, .slp_typ_b = 1};
+    struct acpi_reg_write w[ACPI_S5_MAX_WRITES];
+
+    /* SCI_EN (bit 0), bit 9 and a stale SLP_TYP 7 and SLP_EN read back */
+    CHECK(acpi_s5_writes(&p, 0x3e01, w) == 4);
+    CHECK(w[0].addr == 0x604 && w[0].value == (0x201 | 5 << 10));
+    CHECK(w[1].addr == 0x640 && w[1].value == (0x201 | 1 << 10));
+    CHECK(w[2].addr == 0x604 && w[2].value == (0x201 | 5 << 10 | 1 << 13));
+    CHECK(w[3].addr == 0x640 && w[3].value == (0x201 | 1 << 10 | 1 << 13));
+    for (unsigned i = 0; i < 4; i++)
+        CHECK(w[i].space == ACPI_SPACE_IO && w[i].width == 2);
+
+    p.pm1b_cnt = 0; /* no PM1b: PM1a alone, SLP_TYP first */
+    CHECK(acpi_s5_writes(&p, 0x0001, w) == 2);
+    CHECK(w[0].addr == 0x604 && w[0].value == (1 | 5 << 10));
+    CHECK(w[1].addr == 0x604 && w[1].value == (1 | 5 << 10 | 1 << 13));
+}
+
+TEST(acpi_s5_hardware_reduced_is_one_sleep_control_write)
+{
+    struct acpi_poweroff p = {.hw_reduced = true, .sleep_addr = 0xfea00200,
+                              .sleep_space = ACPI_SPACE_MEMORY,
+                              .slp_typ_a = 5};
+    struct acpi_reg_write w[ACPI_S5_MAX_WRITES];
+
+    CHECK(acpi_s5_writes(&p, 0xffff, w) == 1);
+    CHECK(w[0].addr == 0xfea00200 && w[0].space == ACPI_SPACE_MEMORY);
+    CHECK(w[0].width == 1 && w[0].value == (5 << 2 | 1 << 5));
+}
