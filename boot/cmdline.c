@@ -40,9 +40,9 @@ static const char *next_word(const char **src, char **dst, char *limit)
         else
             *d++ = *s;
     }
+    *d++ = 0; /* before the warning, which prints the word */
     if (quoted)
         pr_warn("cmdline: unterminated quote in '%s'", word);
-    *d++ = 0;
     *src = s;
     *dst = d;
     return word;

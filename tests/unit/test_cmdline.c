@@ -59,6 +59,17 @@ TEST(cmdline_unterminated_quote_warns_and_keeps_the_rest)
     CHECK(log_contains("unterminated quote"));
 }
 
+TEST(cmdline_unterminated_quote_warning_names_only_the_word)
+{
+    /* Whatever the buffer held before must not leak into the warning. */
+    memset(args.buf, 'X', sizeof(args.buf));
+    log_clear();
+    parse("-- \"abc");
+    CHECK(args.argc == 2 && !strcmp(args.argv[1], "abc"));
+    CHECK(log_contains("cmdline: unterminated quote in 'abc'\n"));
+    CHECK(!log_contains("XX"));
+}
+
 TEST(cmdline_unknown_option_warns_by_name_and_boot_goes_on)
 {
     parse("tern.bogus=1 tern.exit=debugexit -- x");
