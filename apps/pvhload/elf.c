@@ -96,6 +96,19 @@ static int add_segment(struct elf_image *img, const struct phdr *p,
     return 0;
 }
 
+/* pvhload jumps to the entry: it must be code the file loads, not a hole
+ * or a segment's zeroed tail. */
+static int entry_loaded(const struct elf_image *img)
+{
+    for (unsigned i = 0; i < img->nsegments; i++) {
+        const struct elf_segment *s = &img->segments[i];
+
+        if (img->entry >= s->paddr && img->entry - s->paddr < s->filesz)
+            return 1;
+    }
+    return 0;
+}
+
 int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *img,
               char *why, unsigned len)
 {
@@ -130,5 +143,9 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *img,
         return fail(why, len, "no loadable segment");
     if (!have_entry)
         return fail(why, len, "no Xen PHYS32_ENTRY note: not a PVH kernel");
+    if (!entry_loaded(img))
+        return fail(why, len, "PVH entry 0x%x is not in any segment's file "
+                              "part: nothing would be loaded there",
+                    img->entry);
     return 0;
 }

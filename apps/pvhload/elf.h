@@ -22,7 +22,8 @@ struct elf_image {
 
 /* 0, or -1 with why[] naming what is wrong (bad magic, not ELF64/x86-64,
  * headers or segments outside the file, a segment above 4 GiB or
- * wrapping, no loadable segment, no PVH entry note). */
+ * wrapping, no loadable segment, no PVH entry note, an entry outside every
+ * segment's file part). */
 int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out,
               char *why, unsigned whylen);
 

@@ -82,6 +82,25 @@ TEST(elf_bad_images_are_named)
           strstr(why, "program headers"));
 }
 
+/* Found by fuzz_elf: an entry note pointing outside everything loaded
+ * was accepted, and pvhload would have jumped into zeroes or a hole. */
+TEST(elf_entry_outside_the_loaded_code_is_refused)
+{
+    uint64_t v64;
+
+    make_elf();
+    v64 = 0x200000, memcpy(elf + 0x410, &v64, 8); /* past every segment */
+    CHECK(elf_parse(elf, sizeof(elf), &img, why, sizeof(why)) == -1 &&
+          strstr(why, "PVH entry 0x200000 is not in any segment's file part"));
+    make_elf();
+    v64 = 0x100100, memcpy(elf + 0x410, &v64, 8); /* the zeroed tail */
+    CHECK(elf_parse(elf, sizeof(elf), &img, why, sizeof(why)) == -1 &&
+          strstr(why, "PVH entry 0x100100"));
+    make_elf();
+    v64 = 0x1000ff, memcpy(elf + 0x410, &v64, 8); /* last loaded byte */
+    CHECK(elf_parse(elf, sizeof(elf), &img, why, sizeof(why)) == 0);
+}
+
 TEST(elf_random_mutations_never_crash)
 {
     srand(3);
