@@ -4,7 +4,7 @@
 #   make run [APP=hello]   install what is missing, build, boot in QEMU
 #   make run-xen [ARGS=..] the same as a PVH dom0 of Xen inside QEMU
 #   make test              unit tests, fuzz smoke run, boot tests
-#   make fuzz              run the start_info fuzzer (FUZZ_SECONDS=60)
+#   make fuzz              run each fuzz target for FUZZ_SECONDS (60)
 #   make bench             size, boot-cost and memory figures (no verdicts)
 #   make menuconfig        edit build/<app>/.config
 #   make defconfig         reset build/<app>/.config from configs/
@@ -169,7 +169,9 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer
 UNIT_BIN := $(BUILD)/tests/unit-tests
-FUZZ_BIN := $(BUILD)/tests/fuzz-start-info
+# One libFuzzer target per tests/fuzz/fuzz_<name>.c, built as fuzz-<name>.
+FUZZ_NAMES := start_info acpi e820 cmdline elf
+FUZZ_BINS := $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/fuzz-$(subst _,-,$(n)))
 
 $(UNIT_BIN): $(wildcard tests/unit/*.c tests/unit/*.h) $(UNIT_SRCS) | $(SYSINC)/xen
 	@mkdir -p $(dir $@)
@@ -177,25 +179,33 @@ $(UNIT_BIN): $(wildcard tests/unit/*.c tests/unit/*.h) $(UNIT_SRCS) | $(SYSINC)/
 	@gcc $(HOST_CFLAGS) -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all -o $@ $(wildcard tests/unit/*.c) $(UNIT_SRCS)
 
-$(FUZZ_BIN): tests/fuzz/fuzz_start_info.c tests/unit/host_log.c $(UNIT_SRCS) | $(SYSINC)/xen
-	@mkdir -p $(dir $@)
-	@echo "  FUZZCC  $@"
+define FUZZ_RULE
+$(BUILD)/tests/fuzz-$(subst _,-,$(1)): tests/fuzz/fuzz_$(1).c tests/unit/host_log.c $(UNIT_SRCS) | $(SYSINC)/xen
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZCC  $$@"
 	@clang $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ $^
+	  -fno-sanitize-recover=all -o $$@ $$^
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_RULE,$(n))))
 
 unit: $(UNIT_BIN)
 	@$(UNIT_BIN)
 
 FUZZ_CORPUS := $(BUILD)/fuzz-corpus
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BINS)
 	@$(PYTHON) tests/fuzz/make_seeds.py $(FUZZ_CORPUS)
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_CORPUS)
+	@for n in $(FUZZ_NAMES); do \
+	  bin=fuzz-$$(echo $$n | tr _ -); \
+	  echo "== $$bin for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/tests/$$bin -max_total_time=$(FUZZ_SECONDS) \
+	    $(FUZZ_CORPUS)/$$n || exit 1; \
+	done
 
 images:
 	@for a in $(APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
 
 test: images $(UNIT_BIN)
-	@command -v clang >/dev/null && $(MAKE) --no-print-directory $(FUZZ_BIN) || true
+	@command -v clang >/dev/null && $(MAKE) --no-print-directory $(FUZZ_BINS) || true
 	@$(PYTHON) tests/run.py
 
 # Figures, not verdicts: sizes, boot instructions, memory floor, ratios

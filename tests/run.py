@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Tern's test driver (make test).
 
-Runs, in order: the host unit tests, a short fuzz run of the start_info
-parser, build-system checks, then the boot tests in parallel under QEMU
-(TCG).  Each boot test reads what the guest printed on COM1 and QEMU's exit
+Runs, in order: the host unit tests, a short run of each fuzz target
+(start_info, ACPI tables, E820, command line, pvhload's ELF), build-system
+checks, then the boot tests in parallel under QEMU (TCG).  Each boot test reads what the guest printed on COM1 and QEMU's exit
 status.  The last line is "N passed, N failed, N skipped".
 
 Environment: QEMU (default qemu-system-x86_64), JOBS (parallel boots,
-default: CPUs), FUZZ_SMOKE_SECONDS (default 10), ONLY (substring filter on
+default: CPUs), FUZZ_SMOKE_SECONDS (default 10: the start_info fuzzer's
+time, each other target gets half), ONLY (substring filter on
 test names).
 """
 import concurrent.futures
@@ -72,23 +73,36 @@ def run_unit(res):
                    f"exit {p.returncode}: {p.stderr[-2000:]}")
 
 
+# Each fuzz target (tests/fuzz/fuzz_<name>.c) and its smoke-run share: the
+# start_info parser gets FUZZ_SMOKE_SECONDS, the others half of it each.
+FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
+                ("acpi", "ACPI tables", 0.5),
+                ("e820", "E820 decoder and sanitiser", 0.5),
+                ("cmdline", "command-line parser", 0.5),
+                ("elf", "pvhload ELF validation", 0.5))
+
+
 def run_fuzz(res):
-    binary = os.path.join(BUILD, "tests", "fuzz-start-info")
-    if not os.path.exists(binary):
-        res.report("fuzz start_info", False, skip="clang/libFuzzer not available")
-        return
     corpus = os.path.join(BUILD, "fuzz-corpus")
     subprocess.run([sys.executable, os.path.join(ROOT, "tests/fuzz/make_seeds.py"),
                     corpus], check=True)
-    seconds = os.environ.get("FUZZ_SMOKE_SECONDS", "10")
-    t = time.time()
-    p = subprocess.run([binary, f"-max_total_time={seconds}", corpus],
-                       capture_output=True, text=True)
-    runs = re.search(r"Done (\d+) runs", p.stderr)
-    ok = p.returncode == 0 and runs is not None
-    if runs:
-        print(f"     fuzz: {runs.group(1)} executions in {seconds}s")
-    res.report("fuzz start_info parser", ok, p.stderr[-3000:], time.time() - t)
+    smoke = float(os.environ.get("FUZZ_SMOKE_SECONDS", "10"))
+    for name, what, share in FUZZ_TARGETS:
+        binary = os.path.join(BUILD, "tests", "fuzz-" + name.replace("_", "-"))
+        if not os.path.exists(binary):
+            res.report(f"fuzz {what}", False, skip="clang/libFuzzer not available")
+            continue
+        seconds = max(1, round(smoke * share))
+        t = time.time()
+        p = subprocess.run([binary, f"-max_total_time={seconds}",
+                            f"-artifact_prefix={BUILD}/fuzz-{name}-",
+                            os.path.join(corpus, name)],
+                           capture_output=True, text=True)
+        runs = re.search(r"Done (\d+) runs", p.stderr)
+        ok = p.returncode == 0 and runs is not None
+        if runs:
+            print(f"     fuzz {name}: {runs.group(1)} executions in {seconds}s")
+        res.report(f"fuzz {what}", ok, p.stderr[-3000:], time.time() - t)
 
 
 # ---- build-system checks -----------------------------------------------------

@@ -1,11 +1,20 @@
 #!/usr/bin/python3
-"""Write well-formed start_info images for the fuzzer to mutate from.
-Layout matches fuzz_start_info.c: the input lands at physical 0x1000 (and
-again at 0x100000)."""
+"""Write well-formed inputs for each fuzz target to mutate from, one folder
+per target under the given directory (make_seeds.py DIR [TARGET...]).
+
+start_info: laid at physical 0x1000 (and again at 0x100000), as in
+fuzz_start_info.c.  acpi: tables shaped like QEMU 7.2's (pc: ACPI 1.0
+RSDP and a 116-byte FADT; q35: revision 2 with an XSDT; microvm:
+hardware-reduced with the GED sleep register; the broken XSDT Xen 4.17
+gives a PVH dom0), laid at 0xe0000 as in fuzz_acpi.c.  e820: fw_cfg
+"etc/e820" as QEMU gives it.  cmdline: lines in the README's forms.
+elf: minimal PVH kernels like the unit tests' (tests/unit/test_pvhload.c).
+"""
 import os
 import struct
 import sys
 
+# ---- start_info ----------------------------------------------------------
 BASE = 0x1000
 MAGIC = 0x336ec578
 
@@ -32,10 +41,9 @@ def image(version, cmdline, modules, memmap):
     return bytes(buf)
 
 
-def main(outdir):
-    os.makedirs(outdir, exist_ok=True)
+def start_info_seeds():
     ram = [(0, 0x9fc00, 1), (0xf0000, 0x10000, 2), (0x100000, 0x100000, 1)]
-    seeds = {
+    return {
         "v1-map-cmdline-2mods": image(1, "tern.loglevel=4 -- a b",
                                       [(0x100000, 0x800, "m0"),
                                        (0x101000, 0x10, "m1")], ram),
@@ -43,10 +51,162 @@ def main(outdir):
         "v0": image(0, "-- x", [(0x100000, 0x100, "")], []),
         "v2-nocmd": image(2, None, [], ram),
     }
-    for name, data in seeds.items():
-        with open(os.path.join(outdir, name), "wb") as f:
-            f.write(data)
+
+
+# ---- ACPI ------------------------------------------------------------------
+ACPI_BASE = 0xe0000
+RSDP, RSDT, XSDT, MADT, FADT, DSDT = 0x10, 0x100, 0x200, 0x300, 0x400, 0x800
+
+
+def checksum(buf, start, length, at):
+    buf[at] = 0
+    buf[at] = (-sum(buf[start:start + length])) & 0xff
+
+
+def sdt(buf, off, sig, body, rev=1):
+    length = 36 + len(body)
+    buf[off:off + 36] = struct.pack("<4sIBB6s8sI4sI", sig, length, rev, 0,
+                                    b"BOCHS ", b"BXPC    ", 1, b"BXPC", 1)
+    buf[off + 36:off + length] = body
+    checksum(buf, off, length, off + 9)
+
+
+def s5_package(a, b):
+    # Scope(\_SB) junk, then Name(_S5, Package(4) {a, b, 0, 0})
+    return bytes([0x10, 0x05, 0x5c, 0x5f, 0x53, 0x42, 0x5f,
+                  0x08, 0x5f, 0x53, 0x35, 0x5f, 0x12, 0x08, 0x04,
+                  0x0a, a, 0x0a, b, 0x00, 0x00])
+
+
+def madt_body():
+    body = struct.pack("<II", 0xfee00000, 1)           # LAPIC address, PCAT
+    body += bytes([0, 8, 0, 0, 1, 0, 0, 0])             # processor 0
+    body += struct.pack("<BBBBII", 1, 12, 0, 0, 0xfec00000, 0)  # I/O APIC
+    for irq, gsi, flags in ((0, 2, 0), (5, 5, 0xd), (9, 9, 0xd),
+                            (10, 10, 0xd), (11, 11, 0xd)):
+        body += struct.pack("<BBBBIH", 2, 10, 0, irq, gsi, flags)
+    return body
+
+
+def fadt_body(length, hw_reduced=False):
+    body = bytearray(length - 36)
+    struct.pack_into("<II", body, 0, 0, ACPI_BASE + DSDT)  # FACS, DSDT
+    if not hw_reduced:
+        struct.pack_into("<III", body, 56 - 36, 0x600, 0, 0x604)  # PM1a EVT, -, CNT
+        struct.pack_into("<I", body, 76 - 36, 0x608)              # PM timer
+    else:
+        struct.pack_into("<I", body, 112 - 36, 1 << 20)            # HW_REDUCED
+        struct.pack_into("<BBBBQ", body, 244 - 36, 0, 8, 0, 1, 0xfea00200)
+    if length >= 148:
+        struct.pack_into("<Q", body, 140 - 36, ACPI_BASE + DSDT)
+    return bytes(body)
+
+
+def acpi_tables(revision, fadt_len, hw_reduced=False, s5=(5, 0),
+                bad_xsdt=False):
+    buf = bytearray(0x1000)
+    buf[RSDP:RSDP + 20] = struct.pack("<8sB6sBI", b"RSD PTR ", 0, b"BOCHS ",
+                                      revision, ACPI_BASE + RSDT)
+    checksum(buf, RSDP, 20, RSDP + 8)
+    if revision >= 2:
+        buf[RSDP + 20:RSDP + 36] = struct.pack("<IQB3s", 36, ACPI_BASE + XSDT,
+                                               0, b"\0\0\0")
+        checksum(buf, RSDP, 36, RSDP + 32)
+        sdt(buf, XSDT, b"XSDT", struct.pack("<QQ", ACPI_BASE + FADT,
+                                            ACPI_BASE + MADT))
+        if bad_xsdt:  # Xen 4.17's dom0 XSDT: a header copied from address 0
+            buf[XSDT:XSDT + 36] = bytes(36)
+    sdt(buf, RSDT, b"RSDT", struct.pack("<II", ACPI_BASE + FADT,
+                                        ACPI_BASE + MADT))
+    sdt(buf, MADT, b"APIC", madt_body())
+    sdt(buf, FADT, b"FACP", fadt_body(fadt_len, hw_reduced),
+        rev=5 if hw_reduced else 1)
+    sdt(buf, DSDT, b"DSDT", s5_package(*s5))
+    return bytes(buf)
+
+
+def acpi_seeds():
+    return {
+        "pc-acpi1": acpi_tables(0, 116, s5=(0, 0)),
+        "q35-xsdt": acpi_tables(2, 244),
+        "microvm-hw-reduced": acpi_tables(2, 276, hw_reduced=True),
+        "xen-dom0-bad-xsdt": acpi_tables(2, 244, bad_xsdt=True),
+    }
+
+
+# ---- E820 (fw_cfg etc/e820, XENMEM_memory_map) -----------------------------
+def e820(entries):
+    return b"".join(struct.pack("<QQI", a, s, t) for a, s, t in entries)
+
+
+def e820_seeds():
+    return {
+        "pc-64M": e820([(0, 0x4000000, 1), (0xfeffc000, 0x4000, 2)]),
+        "q35-5G": e820([(0, 0x80000000, 1), (0xfeffc000, 0x4000, 2),
+                        (0x100000000, 0xc0000000, 1)]),
+        "xen-dom0": e820([(0, 0x9f000, 1), (0x9f000, 0x1000, 2),
+                          (0xe0000, 0x20000, 2), (0x100000, 0x3f00000, 1),
+                          (0xfc000000, 0x4000000, 2)]),
+        "unsorted-overlap": e820([(0x100000, 0x200000, 1), (0, 0x9fc00, 1),
+                                  (0x180000, 0x1000, 3), (0, 0, 0)]),
+    }
+
+
+# ---- command line -----------------------------------------------------------
+def cmdline_seeds():
+    lines = [
+        "tern.loglevel=info tern.exit=debugexit KEY=VALUE -- arg1 \"arg two\"",
+        "tern.loglevel=4 tern.bootstats NAME=tern -- --touch-high \"two words\" --exit=42",
+        "tern.exit=halt tern.loglevel=banana unknown tern.nope=1 =x -- a",
+        "\"unterminated quote -- x",
+        "-- " + " ".join(f"a{i}" for i in range(70)),
+    ]
+    return {f"line{i}": l.encode() for i, l in enumerate(lines)}
+
+
+# ---- ELF (pvhload) ---------------------------------------------------------
+def pvh_elf(entry=0x100000, note_desc=4, segments=((0x100000, 0x100, 0x2000),)):
+    phnum = len(segments) + 1
+    phoff = 64
+    data_off = phoff + 56 * phnum
+    note = struct.pack("<III", 4, note_desc, 18) + b"Xen\0" + \
+        (struct.pack("<I", entry) if note_desc == 4 else struct.pack("<Q", entry))
+    body = bytearray(note)
+    phdrs = b""
+    off = data_off + len(body)
+    for paddr, filesz, memsz in segments:
+        phdrs += struct.pack("<IIQQQQQQ", 1, 5, off, paddr, paddr, filesz,
+                             memsz, 0x1000)
+        body += bytes((i * 7) & 0xff for i in range(filesz))
+        off += filesz
+    phdrs += struct.pack("<IIQQQQQQ", 4, 4, data_off, 0, 0, len(note),
+                         len(note), 4)
+    ehdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8) + \
+        struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, entry, phoff, 0, 0, 64, 56,
+                    phnum, 64, 0, 0)
+    return ehdr + phdrs + bytes(body)
+
+
+def elf_seeds():
+    return {
+        "one-segment": pvh_elf(),
+        "two-segments-note8": pvh_elf(0x200000, 8, ((0x100000, 0x80, 0x1000),
+                                                    (0x200000, 0x40, 0x40))),
+    }
+
+
+SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
+         "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds}
+
+
+def main(outdir, targets):
+    for target in targets or SEEDS:
+        folder = os.path.join(outdir, target)
+        os.makedirs(folder, exist_ok=True)
+        for name, data in SEEDS[target]().items():
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(data)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])
