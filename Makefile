@@ -79,7 +79,8 @@ NEWLIB_TARGET := $(NEWLIB)/install/x86_64-elf
 # or rebase touches the file without changing it).
 NEWLIB_STAMP := $(NEWLIB)/stamp-$(shell sha256sum scripts/build-newlib | cut -c1-16)
 ifeq ($(CONFIG_LIBC_NEWLIB),y)
-LIBC_CFLAGS := -isystem $(NEWLIB_TARGET)/include -D_POSIX_TIMERS=1 \
+LIBC_CFLAGS := -isystem include/posix -isystem $(NEWLIB_TARGET)/include \
+  -D_POSIX_TIMERS=1 \
   -D_POSIX_MONOTONIC_CLOCK=200112L
 LIBC_LIBS := --start-group $(NEWLIB_TARGET)/lib/libc.a \
   $(NEWLIB_TARGET)/lib/libm.a $(shell gcc -print-libgcc-file-name) --end-group
@@ -159,13 +160,18 @@ run-xen: setup
 	@scripts/run-xen $(IMAGE) $(ARGS)
 
 # ---- tests --------------------------------------------------------------------
-UNIT_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
+# Pure logic: parsers and data structures that call nothing of the
+# kernel's, so the fuzz targets link them alone.
+PURE_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
   lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
   lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c \
   apps/pvhload/elf.c apps/pvhload/build.c lib/sched/queue.c \
-  lib/xen/evtchn_scan.c lib/mm/objpool.c \
-  lib/acpi/regs.c
+  lib/xen/evtchn_scan.c lib/acpi/regs.c
+# And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
+# waits) the unit tests stand in for.
+UNIT_SRCS := $(PURE_SRCS) lib/mm/objpool.c lib/fd/fd.c lib/fd/eventfd.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+  -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer
 UNIT_BIN := $(BUILD)/tests/unit-tests
@@ -181,7 +187,7 @@ $(UNIT_BIN): $(wildcard tests/unit/*.c tests/unit/*.h) $(UNIT_SRCS) | $(SYSINC)/
 
 # The pure sources, less objpool.c: it calls the kernel's page_alloc and
 # tern_fatal, which only the unit tests stand in for.
-FUZZ_SRCS := $(filter-out lib/mm/objpool.c,$(UNIT_SRCS))
+FUZZ_SRCS := $(PURE_SRCS)
 define FUZZ_RULE
 $(BUILD)/tests/fuzz-$(subst _,-,$(1)): tests/fuzz/fuzz_$(1).c tests/unit/host_log.c $(FUZZ_SRCS) | $(SYSINC)/xen
 	@mkdir -p $$(dir $$@)

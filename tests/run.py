@@ -386,6 +386,15 @@ def boot_tests(tmp):
                     r"^ok \d+ - 1000 detached threads ended: free pages (\d+) before, \1 after$",
                     r"^ok \d+ - a thread blocked for ever is woken by an interrupt, no deadlock$"],
             check=tap_all_ok(15)))
+        fmod, _ = module_file(tmp, f"fd-{m}.bin", 4000, 2)
+        tests.append(Boot(
+            f"fd-selftest {m}", "fd-selftest", m, "64M", module=fmod,
+            append="tern.exit=debugexit", status=debug_exit(0),
+            forbid=(r"^not ok", r"tern: fatal"),
+            expect=[r"^# 0 failed$",
+                    r"^ok \d+ - an interrupt wakes a thread blocked in poll\(\) with no timeout$",
+                    r"^# 1021 eventfds opened before the table was full$"],
+            check=tap_all_ok(23)))
         tests.append(Boot(
             f"fault-test {m} null dereference", "fault-test", m,
             append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
@@ -669,6 +678,10 @@ def xen_tests(tmp):
                 expect=[r"^# 0 failed$", r"^ok \d+ - 1000 detached threads ended",
                         r"\(XEN\).*Hardware Dom0 halted"],
                 check=tap_all_ok(15)),
+        XenBoot("xen dom0 fd-selftest", "fd-selftest", module=m0,
+                forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
+                expect=[r"^# 0 failed$", r"\(XEN\).*Hardware Dom0 halted"],
+                check=tap_all_ok(23)),
         XenBoot("xen dom0 fault-test crash", "fault-test", append="-- null",
                 status=TERN_EXIT_FAULT, debug_exit_device=False,
                 forbid=(r"Hardware Dom0 halted",),

@@ -7,6 +7,9 @@
 /* Heap from the page allocator, boot modules as files, environ from the
  * command line's KEY=VALUE entries. */
 void libc_init(const struct boot_info *bi, char **env);
+struct modfs;
+/* Descriptors 0-2 on the console; the module file system, to fill. */
+struct modfs *libc_files_init(void);
 /* A struct _reent per thread (errno, strtok, rand...), switched with it. */
 void libc_threads_init(void);
 /* Bytes of heap the app has used at most (sbrk's highest break). */

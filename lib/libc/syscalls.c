@@ -1,8 +1,7 @@
 /*
  * The system calls newlib (built with --disable-newlib-supplied-syscalls)
- * expects, under their plain names.  stdin is empty, stdout and stderr go
- * to the console, boot modules are read-only files, anything else fails
- * with an errno - never a crash.
+ * expects, under their plain names, but for files (files.c): the heap,
+ * time, sleeping, and processes (which fail cleanly with an errno).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,10 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FIRST_FILE_FD 3
-
 extern char **environ;
-static struct modfs fs;
+static struct modfs *fs;
 static struct heap heap;
 static char describe[96];
 
@@ -37,12 +34,6 @@ static int fail(int err)
 {
     errno = err;
     return -1;
-}
-
-/* Result of a modfs call: the value, or -1 with errno. */
-static long check(long r)
-{
-    return r < 0 ? fail((int)-r) : r;
 }
 
 static void heap_init(void)
@@ -67,11 +58,11 @@ static void add_module_files(const struct boot_info *bi)
         if (!m->present)
             continue;
         tern_snprintf(name, sizeof(name), "/modules/%u", i);
-        modfs_add(&fs, name, data, m->size);
+        modfs_add(fs, name, data, m->size);
         if (len && len < sizeof(name)) {
             memcpy(name, m->cmdline, len);
             name[len] = 0;
-            if (modfs_add(&fs, name, data, m->size))
+            if (modfs_add(fs, name, data, m->size))
                 pr_warn("libc: module %u: name '%s' not usable as a file",
                         i, name);
         }
@@ -83,12 +74,12 @@ void libc_init(const struct boot_info *bi, char **env)
     environ = env;
     libc_threads_init();
     heap_init();
-    modfs_init(&fs);
+    fs = libc_files_init();
     add_module_files(bi);
     tern_snprintf(describe, sizeof(describe),
                   "newlib, heap %llu KiB at 0x%llx, %u file(s)",
                   (unsigned long long)((heap.end - heap.start) / 1024),
-                  (unsigned long long)heap.start, fs.nfiles);
+                  (unsigned long long)heap.start, fs->nfiles);
 }
 
 uint64_t libc_heap_peak(void)
@@ -108,84 +99,6 @@ void *sbrk(ptrdiff_t incr)
     if (heap_move(&heap, incr, &old))
         return (void *)(intptr_t)fail(incr > 0 ? ENOMEM : EINVAL);
     return (void *)old;
-}
-
-int write(int fd, const void *buf, size_t n)
-{
-    if (fd == 1 || fd == 2) {
-        console_write(buf, n);
-        return (int)n;
-    }
-    return fail(EBADF); /* files are read-only, stdin is not for writing */
-}
-
-int read(int fd, void *buf, size_t n)
-{
-    if (fd == 0)
-        return 0; /* no input: end of file */
-    return (int)check(modfs_read(&fs, fd - FIRST_FILE_FD, buf, n));
-}
-
-int open(const char *path, int flags, ...)
-{
-    long fd = check(modfs_open(&fs, path, flags));
-
-    return fd < 0 ? -1 : (int)fd + FIRST_FILE_FD;
-}
-
-int close(int fd)
-{
-    if (fd >= 0 && fd < FIRST_FILE_FD)
-        return 0;
-    return (int)check(modfs_close(&fs, fd - FIRST_FILE_FD));
-}
-
-off_t lseek(int fd, off_t off, int whence)
-{
-    if (fd >= 0 && fd < FIRST_FILE_FD)
-        return fail(ESPIPE);
-    return (off_t)check((long)modfs_lseek(&fs, fd - FIRST_FILE_FD, off,
-                                          whence));
-}
-
-static void fill_stat(struct stat *st, mode_t mode, uint64_t size)
-{
-    memset(st, 0, sizeof(*st));
-    st->st_mode = mode;
-    st->st_size = (off_t)size;
-    st->st_nlink = 1;
-    st->st_blksize = 4096;
-}
-
-int fstat(int fd, struct stat *st)
-{
-    uint64_t size;
-
-    if (fd >= 0 && fd < FIRST_FILE_FD) {
-        fill_stat(st, S_IFCHR | 0620, 0);
-        return 0;
-    }
-    if (check(modfs_fsize(&fs, fd - FIRST_FILE_FD, &size)) < 0)
-        return -1;
-    fill_stat(st, S_IFREG | 0444, size);
-    return 0;
-}
-
-int stat(const char *path, struct stat *st)
-{
-    uint64_t size;
-
-    if (check(modfs_size(&fs, path, &size)) < 0)
-        return -1;
-    fill_stat(st, S_IFREG | 0444, size);
-    return 0;
-}
-
-int isatty(int fd)
-{
-    if (fd >= 0 && fd < FIRST_FILE_FD)
-        return 1;
-    return fail(ENOTTY) + 1; /* 0 with errno */
 }
 
 void _exit(int status)

@@ -1,0 +1,1 @@
+obj-$(CONFIG_FILES) += lib/fd/fd.c lib/fd/eventfd.c
