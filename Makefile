@@ -78,15 +78,21 @@ NEWLIB_TARGET := $(NEWLIB)/install/x86_64-elf
 # Rebuilt when the recipe's content changes, not its timestamp (a checkout
 # or rebase touches the file without changing it).
 NEWLIB_STAMP := $(NEWLIB)/stamp-$(shell sha256sum scripts/build-newlib | cut -c1-16)
+# gcc's own run-time support (128-bit division for the clock's tick
+# conversions, and whatever else gcc chooses to call) is part of any
+# freestanding C build, whichever C library is chosen: -nostdlib drops it,
+# so it is named here for every configuration.
+LIBGCC := $(shell gcc -print-libgcc-file-name)
 ifeq ($(CONFIG_LIBC_NEWLIB),y)
 LIBC_CFLAGS := -isystem include/posix -isystem $(NEWLIB_TARGET)/include \
   -D_POSIX_TIMERS=1 \
   -D_POSIX_MONOTONIC_CLOCK=200112L
 LIBC_LIBS := --start-group $(NEWLIB_TARGET)/lib/libc.a \
-  $(NEWLIB_TARGET)/lib/libm.a $(shell gcc -print-libgcc-file-name) --end-group
+  $(NEWLIB_TARGET)/lib/libm.a $(LIBGCC) --end-group
 LIBC_DEP := $(NEWLIB_STAMP)
 else
 LIBC_CFLAGS := -Iinclude/min-libc
+LIBC_LIBS := $(LIBGCC)
 endif
 
 $(NEWLIB_STAMP):
