@@ -6,6 +6,9 @@
                                                     else refreshed; header
   kconfig.py defconfig DEFCONFIG DOTCONFIG HEADER   .config from defconfig
   kconfig.py menuconfig DOTCONFIG HEADER            interactive, then header
+  kconfig.py variants  DEFCONFIG OUTDIR             one defconfig per value
+                                                    DEFCONFIG does not pick
+                                                    (see variants() below)
 
 Any kconfiglib warning (a bad value, an out-of-range number, an unknown
 symbol) is an error: a configuration is either what was asked or nothing.
@@ -45,6 +48,41 @@ def write(kconf, dotconfig, header):
     kconf.write_autoconf(header)
 
 
+def variant_values(kconf):
+    """Every value a user can pick that the loaded configuration has not
+    picked: each other member of every choice, and the other value of every
+    bool option that has a prompt.  Found from the Kconfig files, so a new
+    choice or option is covered without editing the callers."""
+    for choice in kconf.unique_choices:
+        for sym in choice.syms:
+            if sym is not choice.selection:
+                yield sym.name, 2
+    for sym in kconf.unique_defined_syms:
+        if (sym.type == kconfiglib.BOOL and not sym.choice
+                and any(node.prompt for node in sym.nodes)):
+            yield sym.name, 0 if sym.tri_value == 2 else 2
+
+
+def variants(defconfig, outdir):
+    """Writes OUTDIR/<SYMBOL>_<y|n>_defconfig for each variant value, the
+    base DEFCONFIG with that one value changed, and prints one line per
+    variant: "SYMBOL=VALUE PATH", or "SYMBOL=VALUE unreachable: WHY" when
+    the base configuration's dependencies do not allow it."""
+    os.makedirs(outdir, exist_ok=True)
+    for name, value in list(variant_values(load(defconfig))):
+        kconf = load(defconfig)
+        sym = kconf.syms[name]
+        sym.set_value(value)
+        setting = f"{name}={'y' if value else 'n'}"
+        if sym.tri_value != value:
+            print(f"{setting} unreachable: depends on "
+                  f"{kconfiglib.expr_str(sym.direct_dep)}")
+            continue
+        path = os.path.join(outdir, f"{name}_{'y' if value else 'n'}_defconfig")
+        kconf.write_min_config(path)
+        print(f"{setting} {path}")
+
+
 def main(argv):
     if len(argv) == 4 and argv[0] in ("sync", "defconfig"):
         defconfig, dotconfig, header = argv[1:]
@@ -60,6 +98,8 @@ def main(argv):
         kconf = load(dotconfig if os.path.exists(dotconfig) else None)
         menuconfig.menuconfig(kconf)
         write(load(dotconfig), dotconfig, header)
+    elif len(argv) == 3 and argv[0] == "variants":
+        variants(argv[1], argv[2])
     else:
         sys.exit(__doc__)
 

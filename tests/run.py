@@ -153,6 +153,7 @@ def run_build_checks(res):
     res.report("build: missing kconfiglib is a clear error",
                p.returncode != 0 and "python3-kconfiglib is missing" in p.stderr,
                p.stderr[-500:])
+    run_kconfig_variant_checks(res)
     image = os.path.join(BUILD, "hello", "tern-hello.elf")
     env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
     p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
@@ -160,6 +161,75 @@ def run_build_checks(res):
     res.report("run: missing QEMU is a clear message",
                p.returncode == 127 and "not found: run scripts/setup" in p.stderr,
                p.stderr[-300:])
+
+
+# Every value a Kconfig choice offers, and the other value of every bool
+# option, each built once and booted briefly, so a configuration nobody ships
+# still builds and boots.  scripts/kconfig.py finds them in the Kconfig files.
+# bootinfo is the app because it needs no C library (hello needs stdio);
+# newlib is reused from build/, not rebuilt.
+VARIANT_APP = "bootinfo"
+
+
+def run_kconfig_variant_checks(res):
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TERN_APP=VARIANT_APP)
+        p = subprocess.run([os.path.join(ROOT, "scripts/kconfig.py"), "variants",
+                            f"configs/{VARIANT_APP}_defconfig", tmp],
+                           cwd=ROOT, capture_output=True, text=True, env=env)
+        if p.returncode != 0 or not p.stdout.strip():
+            res.report("build: Kconfig variants listed", False, p.stderr[-500:])
+            return
+        variants = [line.split(" ", 1) for line in p.stdout.splitlines()]
+        jobs = int(os.environ.get("JOBS", os.cpu_count() or 2))
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            futures = {pool.submit(build_and_boot_variant, tmp, setting, where):
+                       setting for setting, where in variants
+                       if not where.startswith("unreachable")}
+            for setting, where in variants:
+                if where.startswith("unreachable"):
+                    res.report(f"build: {VARIANT_APP} with CONFIG_{setting}",
+                               None, skip=where)
+            for f in concurrent.futures.as_completed(futures):
+                ok, detail, seconds = f.result()
+                res.report(f"build: {VARIANT_APP} with CONFIG_{futures[f]}",
+                           ok, detail, seconds)
+
+
+def build_and_boot_variant(tmp, setting, defconfig):
+    """Returns (ok, detail, seconds): the image builds with the setting in
+    its .config, and boots to the end of main() with the exit status."""
+    t = time.time()
+    ok, detail = build_and_boot(tmp, setting, defconfig)
+    return ok, detail, time.time() - t
+
+
+def build_and_boot(tmp, setting, defconfig):
+    build = os.path.join(tmp, setting.replace("=", "_"))
+    p = make(f"APP={VARIANT_APP}", f"DEFCONFIG={defconfig}", f"BUILD={build}",
+             f"NEWLIB={os.path.join(BUILD, 'newlib')}")
+    if p.returncode != 0:
+        return False, (p.stdout + p.stderr)[-1500:]
+    name, value = setting.split("=")
+    wanted = f"CONFIG_{name}=y" if value == "y" else f"# CONFIG_{name} is not set"
+    dotconfig = open(os.path.join(build, VARIANT_APP, ".config")).read()
+    if wanted not in dotconfig.splitlines():
+        return False, f"built without '{wanted}' in its .config"
+    # Both consoles are captured: the variant may have turned either off.
+    debugcon = os.path.join(build, "debugcon.log")
+    image = os.path.join(build, VARIANT_APP, f"tern-{VARIANT_APP}.elf")
+    env = dict(os.environ, APPEND="tern.exit=debugexit", MODULES="")
+    try:
+        q = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image,
+                            "-debugcon", f"file:{debugcon}"],
+                           capture_output=True, env=env, timeout=BOOT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, f"boot: no exit within {BOOT_TIMEOUT}s"
+    out = q.stdout.decode(errors="replace")
+    out += open(debugcon, errors="replace").read() if os.path.exists(debugcon) else ""
+    if q.returncode != debug_exit(0) or "tern: exit status 0" not in out:
+        return False, f"boot: QEMU exit status {q.returncode}; console:\n{out[-1500:]}"
+    return True, ""
 
 
 # ---- boot tests -------------------------------------------------------------
