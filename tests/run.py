@@ -31,6 +31,7 @@ BOOT_TIMEOUT = 60
 # with the reason, not failed.
 UNAVAILABLE = 77
 # Runtime statuses (include/tern/exit.h) and QEMU's isa-debug-exit coding.
+TERN_EXIT_PANIC = 112
 TERN_EXIT_FAULT = 113
 
 
@@ -560,6 +561,12 @@ def boot_tests(tmp):
              "sched-selftest", "pc", append="tern.exit=debugexit -- exit-in-main",
              status=debug_exit(3),
              expect=[r"^sched-selftest: buffered, no newline", r"tern: exit status 3$"]),
+        Boot("fault-test pc free of a page never allocated", "fault-test",
+             "pc", append="-- bad-free", status=debug_exit(TERN_EXIT_PANIC),
+             forbid=(), expect=[r"^tern: fatal: page_free: 0x[0-9a-f]+000 \(1 page\(s\)\): never allocated \(not RAM the page allocator manages\)$"]),
+        Boot("fault-test q35 double free of a page", "fault-test", "q35",
+             append="-- double-free", status=debug_exit(TERN_EXIT_PANIC),
+             forbid=(), expect=[r"^tern: fatal: page_free: 0x[0-9a-f]+ \(1 page\(s\)\): free already \(a double free\)$"]),
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),

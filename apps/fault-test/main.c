@@ -13,6 +13,8 @@
  *                 report itself faults
  *   acpi-fault    ACPI tables that fault when read, then return 0: the
  *                 power-off at exit faults
+ *   bad-free      give back a page the allocator never handed out
+ *   double-free   give back a page twice
  */
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,17 @@ static int __attribute__((noinline)) fault(const char *how, const char *arg)
         acpi_set_rsdp_hint(page); /* in RAM, where no table can be read */
         return 0;
     }
+    if (!strcmp(how, "bad-free")) { /* the page holding this code */
+        page_free_run((uintptr_t)fault & ~(uintptr_t)0xfff, 1);
+        return 0;
+    }
+    if (!strcmp(how, "double-free")) {
+        uint64_t page = page_alloc(1);
+
+        page_free_run(page, 1);
+        page_free_run(page, 1);
+        return 0;
+    }
     if (!strcmp(how, "div0")) { /* asm: gcc turns 1/x into a compare */
         unsigned q, r, d = (unsigned)zero;
         __asm__ volatile("div %2" : "=a"(q), "=d"(r) : "r"(d), "a"(1), "d"(0));
@@ -120,7 +133,7 @@ int main(int argc, char **argv)
     if (argc < 2) {
         tern_printf("usage: fault-test null|ud|div0|stack|thread-stack|"
                     "big-frame|thread-big-frame|vla N|ist-guard|"
-                    "console-fault|acpi-fault\n");
+                    "console-fault|acpi-fault|bad-free|double-free\n");
         return 2;
     }
     tern_printf("fault-test: %s\n", argv[1]);

@@ -18,8 +18,9 @@ const struct mem_range *mm_usable(unsigned *n);
 uint64_t page_alloc(uint64_t npages);
 /* The same, from RAM that ends at or below limit. */
 uint64_t page_alloc_low(uint64_t npages, uint64_t limit);
-/* Give pages back; -1 (and nothing freed) for a double or bad free. */
-int page_free_run(uint64_t paddr, uint64_t npages);
+/* Give pages back.  A free of pages that are not allocated (never handed
+ * out, or freed already) is fatal, naming the address. */
+void page_free_run(uint64_t paddr, uint64_t npages);
 const struct page_allocator *mm_pages(void);
 
 /* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */

@@ -12,6 +12,10 @@
 struct page_allocator {
     struct mem_range free[PAGE_ALLOC_MAX_RANGES]; /* sorted, disjoint */
     unsigned nfree;
+    /* What it was given: a page inside these and outside free[] is
+     * allocated, so a free of anything else is refused. */
+    struct mem_range managed[PAGE_ALLOC_MAX_RANGES];
+    unsigned nmanaged;
     uint64_t total_pages;
     uint64_t free_pages;
     uint64_t leaked_pages; /* frees refused because the table was full */
@@ -25,8 +29,17 @@ void page_alloc_init(struct page_allocator *pa, const struct mem_range *ram,
 uint64_t page_alloc_below(struct page_allocator *pa, uint64_t npages,
                           uint64_t limit);
 
-/* 0 on success; -1 when the run is misaligned, overlaps free memory
- * (a double free) or wraps. */
+enum page_free_error {
+    PAGE_FREE_BAD_RUN = -1,   /* page 0, misaligned, empty, or it wraps */
+    PAGE_FREE_UNMANAGED = -2, /* not all inside what the allocator manages:
+                               * it was never handed out */
+    PAGE_FREE_FREE = -3,      /* part of it is free already: a double free */
+};
+
+/* 0 on success, else a page_free_error, and nothing is freed. */
 int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages);
+
+/* The reason for a page_free_error, for the fatal line. */
+const char *page_free_error_str(int error);
 
 #endif

@@ -68,7 +68,14 @@ const struct page_allocator *mm_pages(void)
     return &pages;
 }
 
-int page_free_run(uint64_t paddr, uint64_t npages)
+void page_free_run(uint64_t paddr, uint64_t npages)
 {
-    return page_free(&pages, paddr, npages);
+    int error = page_free(&pages, paddr, npages);
+
+    /* Going on would hand the same page out twice, or hand out memory
+     * that is not RAM: stop while the culprit is known. */
+    if (error)
+        tern_fatal(TERN_EXIT_PANIC, "page_free: 0x%llx (%llu page(s)): %s",
+                   (unsigned long long)paddr, (unsigned long long)npages,
+                   page_free_error_str(error));
 }

@@ -4,7 +4,7 @@
 void page_alloc_init(struct page_allocator *pa, const struct mem_range *ram,
                      unsigned n)
 {
-    pa->nfree = 0;
+    pa->nfree = pa->nmanaged = 0;
     pa->total_pages = pa->free_pages = pa->leaked_pages = 0;
     for (unsigned i = 0; i < n && pa->nfree < PAGE_ALLOC_MAX_RANGES; i++) {
         struct mem_range r = ram[i];
@@ -14,6 +14,7 @@ void page_alloc_init(struct page_allocator *pa, const struct mem_range *ram,
         if (r.start >= r.end)
             continue;
         pa->free[pa->nfree++] = r;
+        pa->managed[pa->nmanaged++] = r;
         pa->total_pages += (r.end - r.start) / PAGE_SIZE;
     }
     pa->free_pages = pa->total_pages;
@@ -48,6 +49,26 @@ uint64_t page_alloc_below(struct page_allocator *pa, uint64_t npages,
     return 0;
 }
 
+/* Every page of [start, end) lies in the managed ranges.  A run may span
+ * two adjacent ones: frees merge free ranges across their boundary. */
+static int is_managed(const struct page_allocator *pa, uint64_t start,
+                      uint64_t end)
+{
+    unsigned i = 0;
+
+    while (start < end && i < pa->nmanaged) {
+        for (i = 0; i < pa->nmanaged; i++) {
+            const struct mem_range *m = &pa->managed[i];
+
+            if (m->start <= start && start < m->end) {
+                start = m->end;
+                break;
+            }
+        }
+    }
+    return start >= end;
+}
+
 int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages)
 {
     uint64_t end = paddr + npages * PAGE_SIZE;
@@ -55,11 +76,13 @@ int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages)
 
     if (paddr == 0 || paddr % PAGE_SIZE || npages == 0 || end <= paddr ||
         (end - paddr) / PAGE_SIZE != npages)
-        return -1;
+        return PAGE_FREE_BAD_RUN;
+    if (!is_managed(pa, paddr, end))
+        return PAGE_FREE_UNMANAGED;
     while (i < pa->nfree && pa->free[i].end <= paddr)
         i++;
     if (i < pa->nfree && pa->free[i].start < end)
-        return -1; /* part of it is free already */
+        return PAGE_FREE_FREE;
     pa->free_pages += npages;
     if (i > 0 && pa->free[i - 1].end == paddr) {
         pa->free[i - 1].end = end;
@@ -83,4 +106,17 @@ int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages)
     pa->free[i] = (struct mem_range){paddr, end};
     pa->nfree++;
     return 0;
+}
+
+const char *page_free_error_str(int error)
+{
+    switch (error) {
+    case PAGE_FREE_BAD_RUN:
+        return "not a run of whole pages";
+    case PAGE_FREE_UNMANAGED:
+        return "never allocated (not RAM the page allocator manages)";
+    case PAGE_FREE_FREE:
+        return "free already (a double free)";
+    }
+    return "unknown error";
 }

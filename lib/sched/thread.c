@@ -172,9 +172,7 @@ static void free_thread(struct thread *t)
     if (hooks && hooks->destroy && t->libc)
         hooks->destroy(t->libc);
     paging_set_present(t->pages_base, true);
-    if (page_free_run(t->pages_base, t->pages))
-        tern_fatal(TERN_EXIT_PANIC, "sched: %s's stack freed twice",
-                   t->name);
+    page_free_run(t->pages_base, t->pages); /* a bad free is fatal */
     obj_free(&thread_pool, t);
     live_threads--;
 }

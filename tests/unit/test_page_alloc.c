@@ -42,15 +42,52 @@ TEST(page_free_merges_and_rejects_double_or_bad_frees)
     c = page_alloc_below(&pa, 2, UINT64_MAX);
     CHECK(pa.nfree == 0 && pa.free_pages == 0);
     CHECK(page_free(&pa, b, 1) == 0);
-    CHECK(page_free(&pa, b, 1) == -1);      /* double free */
+    CHECK(page_free(&pa, b, 1) == PAGE_FREE_FREE);
     CHECK(page_free(&pa, a + 1, 1) == -1);  /* misaligned */
     CHECK(page_free(&pa, 0, 1) == -1);
-    CHECK(page_free(&pa, a, 2) == -1);      /* overlaps the free page b */
+    CHECK(page_free(&pa, a, 2) == PAGE_FREE_FREE); /* b is free */
     CHECK(page_free(&pa, a, 1) == 0);
     CHECK(page_free(&pa, c, 2) == 0);
     CHECK(pa.nfree == 1 && pa.free[0].start == 0x100000 &&
           pa.free[0].end == 0x104000 && pa.free_pages == 4);
     CHECK(page_free(&pa, UINT64_MAX & ~0xfffull, 2) == -1); /* wraps */
+}
+
+TEST(page_free_refuses_pages_never_allocated_and_says_why)
+{
+    struct mem_range ram[] = {{0x100000, 0x104000}, {0x200000, 0x202000}};
+    uint64_t a;
+
+    page_alloc_init(&pa, ram, 2);
+    a = page_alloc_below(&pa, 4, UINT64_MAX);
+    CHECK(a == 0x100000);
+    /* Outside RAM, in the gap, straddling RAM's end, below RAM. */
+    CHECK(page_free(&pa, 0x300000, 1) == PAGE_FREE_UNMANAGED);
+    CHECK(page_free(&pa, 0x104000, 1) == PAGE_FREE_UNMANAGED);
+    CHECK(page_free(&pa, 0x103000, 2) == PAGE_FREE_UNMANAGED);
+    CHECK(page_free(&pa, 0x1000, 1) == PAGE_FREE_UNMANAGED);
+    CHECK(pa.free_pages == 2 && pa.nfree == 1);
+    CHECK(page_free(&pa, 0x201000, 1) == PAGE_FREE_FREE);
+    CHECK(page_free(&pa, a, 4) == 0);
+    CHECK(page_free(&pa, a, 1) == PAGE_FREE_FREE);
+    CHECK(pa.free_pages == 6);
+    CHECK(strstr(page_free_error_str(PAGE_FREE_UNMANAGED), "never allocated"));
+    CHECK(strstr(page_free_error_str(PAGE_FREE_FREE), "double free"));
+}
+
+TEST(page_free_takes_back_a_run_across_two_adjacent_ranges)
+{
+    /* Adjacent ranges merge once freed, so a run can span both. */
+    struct mem_range ram[] = {{0x100000, 0x102000}, {0x102000, 0x104000}};
+    uint64_t a;
+
+    page_alloc_init(&pa, ram, 2);
+    CHECK(page_alloc_below(&pa, 2, UINT64_MAX) == 0x100000);
+    CHECK(page_free(&pa, 0x100000, 2) == 0);
+    CHECK(pa.nfree == 1 && pa.free[0].end == 0x104000);
+    a = page_alloc_below(&pa, 4, UINT64_MAX);
+    CHECK(a == 0x100000);
+    CHECK(page_free(&pa, a, 4) == 0);
 }
 
 TEST(page_alloc_random_stress_matches_a_model)
