@@ -15,9 +15,11 @@ import concurrent.futures
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zlib
 
@@ -326,6 +328,93 @@ class XenDomUBoot(Boot):
                 if self.module_env else cmd)
 
 
+class InterruptStateBoot(Boot):
+    """Reads the legacy interrupt controllers' state from QEMU's monitor
+    while the guest sleeps (apps/sleep): what the 8259s and the local
+    APIC's LINT pins were left as, seen from the device side, not as
+    the guest believes it wrote them."""
+
+    def __init__(self, name, machine, tmp, **kw):
+        super().__init__(name, "sleep", machine,
+                         append="tern.exit=debugexit -- 2",
+                         status=debug_exit(0), **kw)
+        self.socket = os.path.join(tmp, f"monitor-{machine}.sock")
+
+    def command(self, image):
+        return [*super().command(image),
+                "-monitor", f"unix:{self.socket},server=on,wait=off"]
+
+    def monitor(self, commands):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(10)
+            s.connect(self.socket)
+            reply = b""
+            # One prompt on connecting, then one after each command.
+            for prompts, c in enumerate(commands, start=2):
+                s.sendall(c.encode() + b"\n")
+                while reply.count(b"(qemu)") < prompts or \
+                        not reply.rstrip().endswith(b"(qemu)"):
+                    more = s.recv(65536)
+                    if not more:
+                        raise OSError("QEMU closed its monitor")
+                    reply += more
+        return reply.decode(errors="replace")
+
+    def run(self):
+        image = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
+        env = dict(os.environ, MACHINE=self.machine, MEM=self.mem,
+                   APPEND=self.append, MODULES="")
+        t = time.time()
+        p = subprocess.Popen(self.command(image), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=env)
+        watchdog = threading.Timer(self.timeout, p.kill)
+        watchdog.start()
+        out, state = "", ""
+        try:
+            for line in iter(p.stdout.readline, b""):
+                out += line.decode(errors="replace").replace("\r", "")
+                if line.startswith(b"sleeping"):
+                    try:
+                        state = self.monitor(["info pic", "info lapic"])
+                    except OSError as e:
+                        state = f"monitor: {e}"
+                    break
+            out += p.communicate()[0].decode(errors="replace").replace("\r", "")
+        finally:
+            watchdog.cancel()
+        problems = [] if p.returncode == self.status else [
+            f"QEMU exit status {p.returncode}, expected {self.status}"]
+        problems += interrupt_state_problems(state)
+        detail = "; ".join(problems)
+        if problems:
+            detail += "\n--- monitor ---\n" + state[-3000:] + \
+                "\n--- console ---\n" + out[-1500:]
+        return not problems, detail, time.time() - t
+
+
+# The vector plan (include/tern/arch.h): the 8259s at 0xe0-0xef.
+PIC_VECTOR_BASE = 0xe0
+
+
+def interrupt_state_problems(state):
+    problems = []
+    pics = dict(re.findall(r"^(pic[01]): .*irq_base=([0-9a-f]+)", state, re.M))
+    imrs = dict(re.findall(r"^(pic[01]): .*imr=([0-9a-f]+)", state, re.M))
+    for pic, base in (("pic0", PIC_VECTOR_BASE), ("pic1", PIC_VECTOR_BASE + 8)):
+        if pic not in pics:
+            continue  # this machine has no 8259 (microvm,pic=off)
+        if int(pics[pic], 16) != base:
+            problems.append(f"{pic} irq_base 0x{pics[pic]}, expected 0x{base:x}")
+        if imrs[pic] != "ff":
+            problems.append(f"{pic} imr 0x{imrs[pic]}, expected all masked")
+    lint0 = re.search(r"^LVT0\s+0x([0-9a-f]+)", state, re.M)
+    if not lint0:
+        return problems + ["no local APIC state from the monitor"]
+    if not int(lint0.group(1), 16) & (1 << 16):
+        problems.append(f"LINT0 0x{lint0.group(1)} not masked")
+    return problems
+
+
 def module_file(tmp, name, size, seed):
     path = os.path.join(tmp, name)
     data = bytes((i * 7 + seed + (i >> 8)) & 0xff for i in range(size))
@@ -567,6 +656,12 @@ def boot_tests(tmp):
         Boot("fault-test q35 double free of a page", "fault-test", "q35",
              append="-- double-free", status=debug_exit(TERN_EXIT_PANIC),
              forbid=(), expect=[r"^tern: fatal: page_free: 0x[0-9a-f]+ \(1 page\(s\)\): free already \(a double free\)$"]),
+        Boot("fault-test microvm 8259 spurious vectors counted", "fault-test",
+             "microvm", append="tern.exit=debugexit -- pic-spurious",
+             status=debug_exit(2), expect=[
+                 r"^fault-test: 8259 spurious vectors 0xe7 0xef: 2 counted$"]),
+        *[InterruptStateBoot(f"sleep {m} 8259 remapped and masked, LINT0 masked",
+                             m, tmp) for m in ("pc", "q35", "microvm")],
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),

@@ -15,10 +15,13 @@
  *                 power-off at exit faults
  *   bad-free      give back a page the allocator never handed out
  *   double-free   give back a page twice
+ *   pic-spurious  raise what a spurious IRQ 7 and 15 of the 8259s would:
+ *                 counted, not fatal
  */
 #include <stdlib.h>
 #include <string.h>
 #include <tern/acpi.h>
+#include <tern/arch.h>
 #include <tern/console.h>
 #include <tern/mm.h>
 #include <tern/tern.h>
@@ -118,6 +121,16 @@ static int __attribute__((noinline)) fault(const char *how, const char *arg)
         page_free_run(page, 1);
         return 0;
     }
+    if (!strcmp(how, "pic-spurious")) {
+        uint64_t before = irq_spurious_count();
+
+        __asm__ volatile("int %0" : : "i"(PIC_VECTOR_BASE + 7));
+        __asm__ volatile("int %0" : : "i"(PIC_VECTOR_BASE + 15));
+        tern_printf("fault-test: 8259 spurious vectors 0x%x 0x%x: %llu counted\n",
+                    PIC_VECTOR_BASE + 7, PIC_VECTOR_BASE + 15,
+                    (unsigned long long)(irq_spurious_count() - before));
+        return 0;
+    }
     if (!strcmp(how, "div0")) { /* asm: gcc turns 1/x into a compare */
         unsigned q, r, d = (unsigned)zero;
         __asm__ volatile("div %2" : "=a"(q), "=d"(r) : "r"(d), "a"(1), "d"(0));
@@ -133,7 +146,8 @@ int main(int argc, char **argv)
     if (argc < 2) {
         tern_printf("usage: fault-test null|ud|div0|stack|thread-stack|"
                     "big-frame|thread-big-frame|vla N|ist-guard|"
-                    "console-fault|acpi-fault|bad-free|double-free\n");
+                    "console-fault|acpi-fault|bad-free|double-free|"
+                    "pic-spurious\n");
         return 2;
     }
     tern_printf("fault-test: %s\n", argv[1]);

@@ -1,8 +1,8 @@
 /*
  * The local APIC: x2APIC through MSRs where the CPU has it, else xAPIC
- * through its MMIO page; the legacy PIC masked; a one-shot timer, in
- * TSC-deadline mode where the CPU offers it, else counting down at a rate
- * measured against the monotonic clock.
+ * through its MMIO page; LINT0 and the legacy PIC masked; a one-shot
+ * timer, in TSC-deadline mode where the CPU offers it, else counting down
+ * at a rate measured against the monotonic clock.
  */
 #include <tern/arch.h>
 #include <tern/format.h>
@@ -18,6 +18,7 @@
 #define REG_EOI 0xb0
 #define REG_SVR 0xf0
 #define REG_LVT_TIMER 0x320
+#define REG_LVT_LINT0 0x350
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR 0x390
 #define REG_TIMER_DIV 0x3e0
@@ -49,10 +50,13 @@ void lapic_eoi(void)
     apic_write(REG_EOI, 0);
 }
 
-static void mask_pic(void)
+/* Firmware leaves LINT0 in ExtINT mode ("virtual wire"): the 8259s'
+ * interrupts come in through it, at the 8259s' vectors.  Tern routes
+ * every device through the I/O APIC, so LINT0 is masked.  LINT1 (NMI)
+ * stays as firmware left it. */
+static void mask_lint0(void)
 {
-    outb(0xa1, 0xff);
-    outb(0x21, 0xff);
+    apic_write(REG_LVT_LINT0, LVT_MASKED);
 }
 
 static void spurious(unsigned vector)
@@ -66,7 +70,12 @@ void lapic_init(void)
     uint64_t base;
 
     cpuid(1, &a, &b, &c, &d);
-    mask_pic();
+    /* The 8259s first, while LINT0 still listens: SeaBIOS leaves the
+     * timer's IRQ 0 unmasked, and QEMU withdraws the ExtINT request it
+     * raised only when the 8259's output drops with LINT0 unmasked.
+     * Masking LINT0 first left the request standing, and the next sti
+     * took an interrupt with no vector (#GP), in 7 boots of 10 on pc. */
+    pic_remap_and_mask();
     x2apic = (c >> 21) & 1;
     tsc_deadline = (c >> 24) & 1;
     base = rdmsr(MSR_APIC_BASE);
@@ -76,6 +85,7 @@ void lapic_init(void)
     if (!x2apic)
         paging_uncache((uintptr_t)mmio);
     apic_write(REG_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
+    mask_lint0();
     apic_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
     apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
     irq_register(SPURIOUS_VECTOR, spurious);

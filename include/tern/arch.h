@@ -30,10 +30,16 @@ uint64_t irq_spurious_count(void);
 /* Halt until an interrupt: sti;hlt (atomic), then cli. */
 void cpu_wait_for_interrupt(void);
 
-/* Local APIC: legacy PIC masked, xAPIC or x2APIC, a one-shot timer
- * (TSC-deadline where the CPU has it). */
+/* Local APIC: legacy PIC and LINT0 masked, xAPIC or
+ * x2APIC, a one-shot timer (TSC-deadline where the CPU has it).
+ * Vectors: 0x20 timer, 0xe0-0xef the 8259s (never unmasked; a spurious
+ * IRQ 7/15 lands at 0xe7/0xef and is counted), 0xf3 Xen's upcall
+ * (lib/xen), 0xff the local APIC's spurious vector. */
 #define TIMER_VECTOR 0x20
+#define PIC_VECTOR_BASE 0xe0
 #define SPURIOUS_VECTOR 0xff
+/* The 8259s moved to PIC_VECTOR_BASE and masked (arch/x86_64/pic.c). */
+void pic_remap_and_mask(void);
 void lapic_init(void);
 void lapic_eoi(void);
 /* Interrupt at (or shortly after) this monotonic time. */
