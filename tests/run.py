@@ -157,6 +157,7 @@ def run_build_checks(res):
                p.returncode != 0 and "python3-kconfiglib is missing" in p.stderr,
                p.stderr[-500:])
     run_kconfig_variant_checks(res)
+    check_tsc_deadline_fence(res)
     image = os.path.join(BUILD, "hello", "tern-hello.elf")
     env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
     p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
@@ -164,6 +165,38 @@ def run_build_checks(res):
     res.report("run: missing QEMU is a clear message",
                p.returncode == 127 and "not found: run scripts/setup" in p.stderr,
                p.stderr[-300:])
+
+
+def check_tsc_deadline_fence(res):
+    """SDM 10.5.4.1: in xAPIC mode an MFENCE must separate the MMIO write
+    that selects TSC-deadline mode from the WRMSR of IA32_TSC_DEADLINE
+    (0x6e0).  No VMM we boot on (TCG) reorders them, so no boot can show
+    a missing fence: this reads the built code instead.  Each WRMSR of
+    0x6e0 needs an MFENCE earlier in its function with no RET between."""
+    image = os.path.join(BUILD, "hello", "tern-hello.elf")
+    p = subprocess.run(["objdump", "-d", "--no-show-raw-insn", image],
+                       capture_output=True, text=True)
+    deadline_writes, unfenced = 0, []
+    fenced = False
+    ecx = None
+    for line in p.stdout.splitlines():
+        if line.endswith(">:"):
+            fenced, ecx, function = False, None, line
+        elif "\tmfence" in line:
+            fenced = True
+        elif "\tret" in line:
+            fenced = False
+        elif re.search(r"\tmov\s+\$0x6e0,%ecx", line):
+            ecx = 0x6e0
+        elif "\twrmsr" in line and ecx == 0x6e0:
+            deadline_writes += 1
+            if not fenced:
+                unfenced.append(f"{function} {line.strip()}")
+            ecx = None
+    res.report("build: TSC-deadline WRMSR fenced after the LVT write "
+               "(SDM 10.5.4.1)", deadline_writes > 0 and not unfenced,
+               f"{deadline_writes} deadline write(s); unfenced: {unfenced}"
+               if p.returncode == 0 else p.stderr[-300:])
 
 
 # Every value a Kconfig choice offers, and the other value of every bool

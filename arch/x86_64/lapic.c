@@ -121,6 +121,12 @@ void lapic_timer_arm(uint64_t deadline_ns)
 
     if (tsc_deadline) {
         apic_write(REG_LVT_TIMER, LVT_TSC_DEADLINE | TIMER_VECTOR);
+        /* SDM 10.5.4.1: in xAPIC mode the MMIO write that selects
+         * TSC-deadline mode and the WRMSR of the deadline are not ordered
+         * (the WRMSR may land first and be ignored); MFENCE orders them.
+         * x2APIC's LVT write is itself a WRMSR, ordered with the next. */
+        if (!x2apic)
+            __asm__ volatile("mfence" : : : "memory");
         wrmsr(MSR_TSC_DEADLINE, rdtsc() + clock_ns_to_tsc(delta) + 1);
         return;
     }
