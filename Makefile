@@ -3,6 +3,7 @@
 #   make [APP=hello]       build build/<app>/tern-<app>.elf
 #   make run [APP=hello]   install what is missing, build, boot in QEMU
 #   make run-xen [ARGS=..] the same as a PVH dom0 of Xen inside QEMU
+#   make debug [APP=hello] the same, stopped at the entry, under gdb
 #   make test              unit tests, fuzz smoke run, boot tests
 #   make fuzz              run each fuzz target for FUZZ_SECONDS (60)
 #   make bench             size, boot-cost and memory figures (no verdicts)
@@ -31,7 +32,7 @@ ifeq ($(wildcard $(DEFCONFIG)),)
 $(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
-.PHONY: all run run-xen test bench unit fuzz menuconfig defconfig clean setup images
+.PHONY: all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
 all: $(IMAGE)
 
 # ---- configuration (kconfiglib) --------------------------------------------
@@ -159,6 +160,12 @@ setup:
 run: setup
 	@$(MAKE) --no-print-directory APP=$(APP) all
 	@scripts/run-qemu $(IMAGE) $(RUNFLAGS)
+
+# QEMU stopped at the entry with its gdb stub, and gdb with the symbols
+# (docs/debugging.md).
+debug: setup
+	@$(MAKE) --no-print-directory APP=$(APP) all
+	@scripts/run-debug $(IMAGE) $(GDBFLAGS)
 
 # Tern as a PVH dom0 of Xen inside QEMU; ARGS is dom0's command line.
 run-xen: setup

@@ -448,6 +448,27 @@ def interrupt_state_problems(state):
     return problems
 
 
+class DebugBoot(Boot):
+    """make debug's script, driven by gdb in batch mode: QEMU stopped at
+    reset, a hardware breakpoint at the PVH entry, then one at main()."""
+
+    def __init__(self, name, app, log, **kw):
+        super().__init__(name, app, **kw)
+        self.log = log
+
+    def command(self, image):
+        import socket
+        with socket.socket() as s:  # a free port on 127.0.0.1
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        return ["env", f"GDB_PORT={port}", f"DEBUG_LOG={self.log}",
+                os.path.join(ROOT, "scripts/run-debug"), image, "-batch",
+                "-ex", "hbreak *pvh_start", "-ex", "continue",
+                "-ex", "info registers rbx", "-ex", "delete",
+                "-ex", "break main", "-ex", "continue", "-ex", "bt",
+                "-ex", "continue"]
+
+
 def module_file(tmp, name, size, seed):
     path = os.path.join(tmp, name)
     data = bytes((i * 7 + seed + (i >> 8)) & 0xff for i in range(size))
@@ -695,6 +716,15 @@ def boot_tests(tmp):
                  r"^fault-test: 8259 spurious vectors 0xe7 0xef: 2 counted$"]),
         *[InterruptStateBoot(f"sleep {m} 8259 remapped and masked, LINT0 masked",
                              m, tmp) for m in ("pc", "q35", "microvm")],
+        DebugBoot("make debug: gdb stops at the PVH entry and at main",
+                  "hello", f"{tmp}/debug.log",
+                  expect=[r"^Breakpoint 1, pvh_start \(\) at arch/x86_64/pvh_entry\.S",
+                          r"^rbx +0x[0-9a-f]+",
+                          r"^Breakpoint 2, main \(argc=1, argv=",
+                          r"^#0  main \(argc=1"],
+                  check=lambda out: None if "Hello from Tern" in
+                  open(f"{tmp}/debug.log", errors="replace").read()
+                  else "the console log lacks Hello from Tern"),
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
