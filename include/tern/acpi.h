@@ -88,6 +88,15 @@ struct acpi_reg_write {
 unsigned acpi_s5_writes(const struct acpi_poweroff *p, uint16_t pm1_now,
                         struct acpi_reg_write out[ACPI_S5_MAX_WRITES]);
 
+/* The ACPI PM timer (3.579545 MHz, free-running): its I/O port from the
+ * FADT's X_PM_TMR_BLK (when in I/O space) or PM_TMR_BLK, and its width,
+ * 24 or 32 bits (TMR_VAL_EXT).  Fields past the FADT's length are not
+ * read.  0, or -1 with why[] set (no FADT, no timer, not in I/O space). */
+#define ACPI_PM_TIMER_HZ 3579545u
+int acpi_find_pm_timer(const struct phys_window *w, uint64_t rsdp_hint,
+                       uint16_t *port, unsigned *bits, char *why,
+                       unsigned whylen);
+
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);
 

@@ -395,3 +395,56 @@ int acpi_find_irq_routing(const struct phys_window *w, uint64_t rsdp_hint,
         return fail(&c, "the MADT lists no I/O APIC");
     return 0;
 }
+
+#define FADT_PM_TMR_BLK 76
+#define FADT_PM_TMR_LEN 91
+#define FADT_TMR_VAL_EXT (1u << 8)
+#define FADT_X_PM_TMR_BLK 208 /* a Generic Address Structure, 12 bytes */
+
+/* The timer's port: X_PM_TMR_BLK wins when present and in I/O space
+ * (ACPI 2.0+), as the specification says; 0 when there is none. */
+static uint16_t pm_timer_port(struct ctx *c, uint64_t fadt, uint32_t len,
+                              bool *ok)
+{
+    if (len >= FADT_X_PM_TMR_BLK + 12) {
+        uint8_t space = (uint8_t)read_le(c, fadt + FADT_X_PM_TMR_BLK, 1, ok);
+        uint64_t addr = read_le(c, fadt + FADT_X_PM_TMR_BLK + 4, 8, ok);
+
+        if (addr && space == ACPI_SPACE_IO && addr <= 0xfffc)
+            return (uint16_t)addr;
+    }
+    if (len >= FADT_PM_TMR_LEN + 1 &&
+        read_le(c, fadt + FADT_PM_TMR_LEN, 1, ok) == 4) {
+        uint64_t addr = read_le(c, fadt + FADT_PM_TMR_BLK, 4, ok);
+
+        if (addr <= 0xfffc)
+            return (uint16_t)addr;
+    }
+    return 0;
+}
+
+int acpi_find_pm_timer(const struct phys_window *w, uint64_t rsdp_hint,
+                       uint16_t *port, unsigned *bits, char *why,
+                       unsigned whylen)
+{
+    struct ctx c = {w, why, whylen};
+    uint64_t rsdp = resolve_rsdp(&c, rsdp_hint), fadt;
+    bool used_xsdt = false, ok = true;
+    uint32_t len;
+
+    if (!rsdp)
+        return fail(&c, "no ACPI RSDP");
+    fadt = find_table(&c, rsdp, "FACP", &used_xsdt);
+    if (!fadt || (len = table_len(&c, fadt, "FACP")) == 0)
+        return fail(&c, "no valid FADT");
+    *port = pm_timer_port(&c, fadt, len, &ok);
+    *bits = len >= FADT_FLAGS + 4 &&
+                    (read_le(&c, fadt + FADT_FLAGS, 4, &ok) & FADT_TMR_VAL_EXT)
+                ? 32
+                : 24;
+    if (!ok)
+        return fail(&c, "FADT at 0x%llx unreadable", (unsigned long long)fadt);
+    if (!*port)
+        return fail(&c, "the FADT names no PM timer in I/O space");
+    return 0;
+}
