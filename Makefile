@@ -177,7 +177,7 @@ run-xen: setup
 # kernel's, so the fuzz targets link them alone.
 PURE_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
   lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
-  lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c \
+  lib/xen/console_ring.c lib/libc/modfs.c lib/libc/heap.c lib/time/civil.c lib/time/tsc_rate.c \
   apps/pvhload/elf.c apps/pvhload/build.c lib/sched/queue.c \
   lib/xen/evtchn_scan.c lib/acpi/regs.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's

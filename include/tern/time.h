@@ -1,6 +1,7 @@
-/* Clocks: a monotonic nanosecond clock and a wall clock.  Coarse until the
- * timers work lands: the TSC, with its rate from CPUID or a bounded PIT
- * calibration, or Xen's pvclock; the wall clock from Xen or the CMOS RTC. */
+/* Clocks: a monotonic nanosecond clock and a wall clock.  The TSC, with
+ * its rate measured against the ACPI PM timer or the PIT (bracketed reads,
+ * the median of several windows, refined over longer spans as the system
+ * runs), or Xen's pvclock; the wall clock from Xen or the CMOS RTC. */
 #ifndef TERN_TIME_H
 #define TERN_TIME_H
 

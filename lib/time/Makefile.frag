@@ -1,1 +1,1 @@
-obj-y += lib/time/clock.c lib/time/civil.c
+obj-y += lib/time/clock.c lib/time/civil.c lib/time/tsc_rate.c lib/time/refclock.c
