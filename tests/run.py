@@ -289,6 +289,9 @@ class Boot:
 
     def run(self):
         image = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
+        # The host's date as the boot starts, for the guest's wall clock.
+        self.append = self.append.replace(
+            "HOSTTIME=now", f"HOSTTIME={int(time.time())}")
         env = dict(os.environ, MACHINE=self.machine, MEM=self.mem,
                    APPEND=self.append, MODULES=self.module or "",
                    DEBUG_EXIT="1" if self.debug_exit_device else "0")
@@ -512,6 +515,13 @@ def tap_all_ok(minimum):
     return check
 
 
+# libc-selftest compares its wall clock, after a sleep, with sources it
+# does not derive from: the CMOS RTC and the host's date (HOSTTIME).
+WALL_CLOCK_CHECKED = [
+    r"^ok \d+ - time\(\) after a 3 s sleep is the CMOS RTC's date ",
+    r"^ok \d+ - time\(\) is the host's date plus the sleep "]
+
+
 def libc_selftest_args(path, name=None):
     data = open(path, "rb").read()
     args = f"--module-crc=0x{zlib.crc32(data):08x} --module-size={len(data)}"
@@ -582,9 +592,10 @@ def boot_tests(tmp):
         lmod, _ = module_file(tmp, f"libc-{m}.bin", 33333, 5)
         tests.append(Boot(
             f"libc-selftest {m}", "libc-selftest", m, "64M", module=lmod,
-            append=f"KEY=tern tern.exit=debugexit -- {libc_selftest_args(lmod)}",
+            append=f"KEY=tern HOSTTIME=now tern.exit=debugexit -- {libc_selftest_args(lmod)}",
             status=debug_exit(0), forbid=(r"^not ok", r"tern: fatal"),
-            expect=[r"^# 0 failed$", r"^tern: libc: newlib, heap \d+ KiB"],
+            expect=[r"^# 0 failed$", r"^tern: libc: newlib, heap \d+ KiB"] +
+            WALL_CLOCK_CHECKED,
             check=tap_all_ok(30)))
         tests.append(Boot(
             f"timers-selftest {m}", "timers-selftest", m, "64M",
@@ -839,7 +850,7 @@ def xen_domu_tests(tmp):
                     forbid=(r"tern: fatal",)),
         XenDomUBoot("xen domU libc-selftest", "libc-selftest",
                     module_env=dmod,
-                    append=f"KEY=tern -- {libc_selftest_args(dmod)}",
+                    append=f"KEY=tern HOSTTIME=now -- {libc_selftest_args(dmod)}",
                     forbid=(r"^\(d1\) not ok", r"tern: fatal"),
                     expect=[r"^\(d1\) # 0 failed$", r"^pvconsole: # 0 failed$"]),
         XenDomUBoot("xen domU hello", "hello", append="-- a b",
@@ -886,7 +897,7 @@ def xen_tests(tmp):
                     r"\(XEN\).*Hardware Dom0 halted"]),
         XenBoot("xen dom0 libc-selftest", "libc-selftest",
                 module=m0,
-                append=f"KEY=tern -- {libc_selftest_args(m0, m0)}",
+                append=f"KEY=tern HOSTTIME=now -- {libc_selftest_args(m0, m0)}",
                 forbid=(r"^not ok", r"tern: fatal", r"Hardware Dom0 crashed"),
                 expect=[r"^# 0 failed$", r"^tern: clock: Xen pvclock;",
                         r"\(XEN\).*Hardware Dom0 halted"],

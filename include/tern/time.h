@@ -17,6 +17,10 @@ const char *clock_describe(void);
  * independent of the TSC, for checking the TSC's measured rate. */
 int clock_rtc_second(void);
 
+/* The CMOS RTC read now, in ns since 1970 (whole seconds), or 0 without
+ * an RTC: a source independent of clock_wall_ns(), for checking it. */
+uint64_t clock_rtc_ns(void);
+
 /* TSC ticks for this many nanoseconds (the rate measured on first use). */
 uint64_t clock_ns_to_tsc(uint64_t ns);
 

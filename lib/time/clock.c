@@ -217,8 +217,9 @@ static int rtc_ready(void)
     return status_b;
 }
 
-/* The CMOS RTC, in UTC as QEMU keeps it; 0 when absent or nonsense. */
-static uint64_t rtc_wall_ns(void)
+/* One reading of the CMOS RTC, in UTC as QEMU keeps it; 0 when absent
+ * or nonsense. */
+static uint64_t rtc_read_once(void)
 {
     int status_b = rtc_ready(), binary;
     unsigned sec, min, hour, day, mon, year;
@@ -238,6 +239,19 @@ static uint64_t rtc_wall_ns(void)
     return (uint64_t)((days_from_civil(year, mon, day) * 86400 +
                        hour * 3600 + min * 60 + sec)) *
            1000000000ull;
+}
+
+/* The RTC's date once two readings in a row agree: "not updating" holds
+ * for only 244 us after the check, and a vCPU preempted for longer
+ * between the registers reads halves of two dates (12:59:59 + 1 min). */
+static uint64_t rtc_wall_ns(void)
+{
+    uint64_t prev = rtc_read_once(), now;
+
+    for (int i = 0; i < 5; i++, prev = now)
+        if ((now = rtc_read_once()) == prev)
+            return now;
+    return 0;
 }
 
 /* The TSC's rate, measured the first time a clock is read: the 8 ms of
@@ -302,14 +316,22 @@ uint64_t clock_monotonic_ns(void)
     return tsc_to_ns(now);
 }
 
-/* The CMOS RTC is read once, on first use, like the TSC's rate. */
+/* The CMOS RTC is read once, on first use, like the TSC's rate; the wall
+ * clock is that reading moved back to monotonic time 0, so that adding
+ * the monotonic time gives the date now (not the date plus the uptime
+ * at that first use). */
 static uint64_t wall_base(void)
 {
     static int read;
 
     if (!read && source == SOURCE_TSC) {
+        uint64_t rtc, mono;
+
         read = 1;
-        wall_at_boot_ns = rtc_wall_ns();
+        clock_monotonic_ns(); /* calibrate first: it takes a while */
+        rtc = rtc_wall_ns();
+        mono = clock_monotonic_ns();
+        wall_at_boot_ns = rtc > mono ? rtc - mono : 0;
     }
     return wall_at_boot_ns;
 }
@@ -319,6 +341,11 @@ uint64_t clock_wall_ns(void)
     uint64_t base = wall_base();
 
     return base ? base + clock_monotonic_ns() : 0;
+}
+
+uint64_t clock_rtc_ns(void)
+{
+    return rtc_wall_ns();
 }
 
 const char *clock_describe(void)
