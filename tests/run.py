@@ -552,8 +552,52 @@ def pvhcheck_verdict(fails):
     return ("FAILURE", 5) if fails else ("SUCCESS", 0)
 
 
+# What the TSC's rate is measured against on each machine.
+CLOCK_REFERENCE = {"pc": "ACPI PM timer", "q35": "ACPI PM timer",
+                   "microvm": "PIT"}
+
+
+def timers_selftest(machine, name):
+    return Boot(
+        name, "timers-selftest", machine, "64M",
+        append="tern.exit=debugexit", status=debug_exit(0),
+        forbid=(r"^not ok", r"tern: fatal"),
+        expect=[r"^# 0 failed$",
+                rf"^# clock: TSC \d+ MHz \({CLOCK_REFERENCE[machine]}\)$",
+                r"^ok \d+ - one RTC second is one second of the monotonic clock \(\+-2%\)$"],
+        check=tap_all_ok(10))
+
+
+# A CPU-bound process, bounded in time even if the test runner dies.
+HOG = "import time\nend = time.time() + 150\nwhile time.time() < end: pass"
+
+
+class BusyHostBoots:
+    """timers-selftest on pc, q35 and microvm in turn, beside two
+    CPU-bound processes this test starts and stops: the vCPU is preempted
+    often, and the clock must hold anyway (one RTC second within 2%)."""
+
+    def __init__(self, machines=("pc", "q35", "microvm")):
+        self.name = "timers-selftest pc, q35, microvm on a busy host"
+        self.boots = [timers_selftest(m, m) for m in machines]
+
+    def run(self):
+        t = time.time()
+        hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(2)]
+        try:
+            for b in self.boots:
+                ok, detail, _ = b.run()
+                if not ok:
+                    return ok, f"{b.name}: {detail}", time.time() - t
+            return True, "", time.time() - t
+        finally:
+            for h in hogs:
+                h.kill()
+                h.wait()
+
+
 def boot_tests(tmp):
-    tests = []
+    tests = [BusyHostBoots()]
     hello = [r"^Hello from Tern$", r"^tern: exit status 0$",
              r"^tern: usable RAM: \d+ KiB"]
     for m in ("pc", "q35", "microvm"):
@@ -597,12 +641,7 @@ def boot_tests(tmp):
             expect=[r"^# 0 failed$", r"^tern: libc: newlib, heap \d+ KiB"] +
             WALL_CLOCK_CHECKED,
             check=tap_all_ok(30)))
-        tests.append(Boot(
-            f"timers-selftest {m}", "timers-selftest", m, "64M",
-            append="tern.exit=debugexit", status=debug_exit(0),
-            forbid=(r"^not ok", r"tern: fatal"),
-            expect=[r"^# 0 failed$", r"^ok \d+ - one RTC second is one second"],
-            check=tap_all_ok(10)))
+        tests.append(timers_selftest(m, f"timers-selftest {m}"))
         tests.append(Boot(
             f"sched-selftest {m}", "sched-selftest", m, "64M",
             append="tern.exit=debugexit", status=debug_exit(0),

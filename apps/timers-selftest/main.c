@@ -65,25 +65,140 @@ static void test_sleeps(void)
     }
 }
 
+/* An RTC second boundary, caught by reading the seconds register back
+ * to back: it lies between the start of the last read that saw the old
+ * second and the end of the first read that saw the new one.  A wide
+ * bracket means this vCPU was preempted meanwhile. */
+struct rtc_edge {
+    uint64_t earliest, latest; /* monotonic ns */
+    int second;                /* the new second */
+};
+
+static int catch_rtc_edge(struct rtc_edge *e, uint64_t give_up_ns)
+{
+    uint64_t last_old = clock_monotonic_ns();
+    int old = clock_rtc_second();
+
+    for (;;) {
+        uint64_t t = clock_monotonic_ns();
+        int s = clock_rtc_second();
+
+        if (s != old) {
+            e->earliest = last_old;
+            e->latest = clock_monotonic_ns();
+            e->second = s;
+            return 0;
+        }
+        if (t > give_up_ns)
+            return -1;
+        last_old = t;
+    }
+}
+
+static uint64_t edge_mid(const struct rtc_edge *e)
+{
+    return e->earliest + (e->latest - e->earliest) / 2;
+}
+
+static uint64_t edge_width(const struct rtc_edge *e)
+{
+    return e->latest - e->earliest;
+}
+
+/* The RTC second edge after the next, about 900 ms after *prev. */
+static int next_rtc_edge(const struct rtc_edge *prev, struct rtc_edge *e)
+{
+    uint64_t wake = edge_mid(prev) + 900000000ull, now = clock_monotonic_ns();
+
+    thread_sleep_ns(wake > now ? wake - now : 0);
+    return catch_rtc_edge(e, clock_monotonic_ns() + 1500000000ull);
+}
+
+#define EDGES 12
+#define MAX_UNCERTAINTY_NS 10000000ull /* 1% of a second */
+
+/* The length of one RTC second by the monotonic clock, from the pair of
+ * edges (of up to EDGES, a second apart) whose blur is a small enough
+ * part of the span between them: under 1%.  On a busy host an edge is
+ * often blurred by 4-150 ms: the vCPU waits for a CPU, and for QEMU's
+ * main loop (which runs the RTC) to get one.  *uncertainty is how far
+ * the true length may be from the result. */
+static int one_rtc_second(uint64_t *took, uint64_t *uncertainty,
+                          char *seen, unsigned seenlen)
+{
+    struct rtc_edge e[EDGES];
+    unsigned used = 0;
+
+    if (catch_rtc_edge(&e[0], clock_monotonic_ns() + 1500000000ull))
+        return -1;
+    for (int j = 1; j < EDGES; j++) {
+        used += (unsigned)snprintf(seen + used, seenlen - used, " %d/%llu",
+                                   e[j - 1].second,
+                                   (unsigned long long)edge_width(&e[j - 1]) /
+                                       1000);
+        if (used >= seenlen || next_rtc_edge(&e[j - 1], &e[j]))
+            return -1;
+        for (int i = 0; i < j; i++) {
+            unsigned k = (unsigned)(e[j].second - e[i].second + 60) % 60;
+            uint64_t blur = (edge_width(&e[i]) + edge_width(&e[j])) / 2;
+
+            if (k && blur / k <= MAX_UNCERTAINTY_NS) {
+                *took = (edge_mid(&e[j]) - edge_mid(&e[i])) / k;
+                *uncertainty = blur / k;
+                return 0;
+            }
+        }
+    }
+    return -1;
+}
+
 static void test_clock_rate(void)
 {
-    int s0 = clock_rtc_second(), s1;
-    uint64_t deadline = now_ms() + 3000, t0, t1;
+    uint64_t took, uncertainty;
+    char seen[160];
 
-    if (s0 < 0) {
+    printf("# clock: %s\n", clock_describe());
+    if (clock_rtc_second() < 0) {
         printf("ok %d - TSC rate against the RTC # SKIP no CMOS RTC\n", ++count);
         return;
     }
-    while ((s1 = clock_rtc_second()) == s0 && now_ms() < deadline)
-        thread_sleep_ns(1000000);
-    t0 = clock_monotonic_ns();
-    while (clock_rtc_second() == s1 && now_ms() < deadline + 1500)
-        thread_sleep_ns(1000000);
-    t1 = clock_monotonic_ns();
-    printf("# one RTC second took %llu ms of the monotonic clock\n",
-           (unsigned long long)((t1 - t0) / 1000000));
-    ok(t1 - t0 > 700000000ull && t1 - t0 < 1400000000ull,
-       "one RTC second is one second of the monotonic clock (+-30%)");
+    if (one_rtc_second(&took, &uncertainty, seen, sizeof(seen))) {
+        printf("# RTC edges (second/width in us):%s\n", seen);
+        ok(0, "RTC second boundaries caught within 1%");
+        return;
+    }
+    printf("# one RTC second took %llu.%03llu ms of the monotonic clock "
+           "(+-%llu us)\n",
+           (unsigned long long)(took / 1000000),
+           (unsigned long long)(took / 1000 % 1000),
+           (unsigned long long)(uncertainty / 1000));
+    ok(took > 980000000ull && took < 1020000000ull,
+       "one RTC second is one second of the monotonic clock (+-2%)");
+}
+
+/* The LAPIC timer's rate: a timer that fires late by a factor shows in
+ * every sleep (one measured in a preempted window made sleeps 7-9 times
+ * too long), so the best of three 100 ms sleeps must end within 50 ms of
+ * its deadline.  Lateness from preemption is random, a rate is not; but
+ * on a host with 9 runnable threads for 2 CPUs all three were seen 21 ms
+ * late, so this does not resolve a rate off by less than half. */
+static void test_timer_rate(void)
+{
+    uint64_t best = UINT64_MAX;
+    char name[80];
+
+    for (int i = 0; i < 3; i++) {
+        uint64_t t0 = clock_monotonic_ns(), took;
+
+        thread_sleep_ns(100000000ull);
+        took = clock_monotonic_ns() - t0;
+        if (took < best)
+            best = took;
+    }
+    snprintf(name, sizeof(name),
+             "the best of three 100 ms sleeps took %llu us (under 150 ms)",
+             (unsigned long long)(best / 1000));
+    ok(best >= 100000000ull && best < 150000000ull, name);
 }
 
 static void test_monotonic(void)
@@ -305,14 +420,19 @@ static void test_device_interrupt(void)
         uint64_t t0 = clock_monotonic_ns(), ms, want;
 
         rtc_periodic(1);
-        thread_sleep_ns(250000000ull);
+        thread_sleep_ns(500000000ull);
         rtc_periodic(0);
         ms = (clock_monotonic_ns() - t0) / 1000000ull;
         want = ms * 64 / 1000; /* what 64 Hz gives over the real sleep */
         printf("# %u RTC interrupts at 64 Hz in %llu ms\n", rtc_ticks,
                (unsigned long long)ms);
-        ok(rtc_ticks >= want / 2 && rtc_ticks <= want * 3 / 2 + 2 && want,
-           "RTC interrupts arrive through the I/O APIC at about 64 Hz");
+        /* Never more than 64 Hz gives (a storm, or a clock running slow).
+         * Fewer is QEMU's doing on a busy host: its RTC drops the ticks
+         * due while its main loop waits for a CPU (lost_tick_policy
+         * "discard"); 6 of 17 were seen.  A quarter must arrive. */
+        ok(want && rtc_ticks >= want / 4 && rtc_ticks <= want * 5 / 4 + 1,
+           "RTC interrupts arrive through the I/O APIC at 64 Hz or a "
+           "little less");
     }
     ok(irq_spurious_count() == spurious, "no spurious interrupts meanwhile");
 }
@@ -323,6 +443,7 @@ int main(void)
     test_monotonic();
     test_sleeps();
     test_clock_rate();
+    test_timer_rate();
     test_ordering_and_join();
     test_ping_pong();
     test_mutex();
