@@ -24,7 +24,9 @@ except ImportError:
              "(or apt-get install python3-kconfiglib)")
 
 
-def load(path):
+def load(path, generated=False):
+    """generated: path is a .config written by an older Tern, where an
+    option since removed is dropped with a note, not refused."""
     kconf = kconfiglib.Kconfig("Kconfig", warn_to_stderr=False)
     kconf.warn_assign_undef = True
     kconf.warn_assign_override = True
@@ -32,8 +34,16 @@ def load(path):
         kconf.load_config(path)
     for sym in kconf.unique_defined_syms:
         sym.str_value  # range violations are only reported when evaluated
-    if kconf.warnings:
-        for w in kconf.warnings:
+    warnings = kconf.warnings
+    if generated:
+        gone = [w for w in warnings if "undefined symbol" in w]
+        for w in gone:
+            name = w.split("undefined symbol")[-1].strip()
+            print(f"kconfig: note: {path}: {name} is no longer an option; "
+                  "dropped", file=sys.stderr)
+        warnings = [w for w in warnings if w not in gone]
+    if warnings:
+        for w in warnings:
             w = w.strip().removeprefix("warning: ")
             print(f"kconfig: error: {w}", file=sys.stderr)
         sys.exit(f"kconfig: {path}: fix the values above "
@@ -90,7 +100,7 @@ def main(argv):
         if (argv[0] == "defconfig" or not os.path.exists(dotconfig)
                 or os.path.getmtime(defconfig) > os.path.getmtime(dotconfig)):
             source = defconfig
-        write(load(source), dotconfig, header)
+        write(load(source, generated=source == dotconfig), dotconfig, header)
     elif len(argv) == 3 and argv[0] == "menuconfig":
         dotconfig, header = argv[1:]
         os.environ["KCONFIG_CONFIG"] = dotconfig

@@ -638,7 +638,7 @@ def boot_tests(tmp):
             f"libc-selftest {m}", "libc-selftest", m, "64M", module=lmod,
             append=f"KEY=tern HOSTTIME=now tern.exit=debugexit -- {libc_selftest_args(lmod)}",
             status=debug_exit(0), forbid=(r"^not ok", r"tern: fatal"),
-            expect=[r"^# 0 failed$", r"^tern: libc: newlib, heap \d+ KiB"] +
+            expect=[r"^# 0 failed$", r"^tern: libc: newlib, malloc on demand, \d+ file\(s\)$"] +
             WALL_CLOCK_CHECKED,
             check=tap_all_ok(30)))
         tests.append(timers_selftest(m, f"timers-selftest {m}"))

@@ -19,6 +19,8 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
+#include <tern/mm.h>
 #include <tern/time.h>
 
 static int count, failures;
@@ -79,6 +81,28 @@ static uint32_t pattern(size_t i, size_t block)
     return (uint32_t)(i * 2654435761u ^ block);
 }
 
+/* malloc takes pages when asked, not a heap set aside at boot: 60% of
+ * free memory in one block (a heap of half of it could not), given back
+ * whole when freed. */
+static volatile size_t huge_count = (size_t)1 << 62;
+
+static void test_malloc_on_demand(void)
+{
+    uint64_t free_before = mm_pages()->free_pages;
+    size_t big = (size_t)(free_before * 4096 / 10 * 6);
+    char *p = malloc(big);
+
+    ok(p != NULL, "malloc of 60% of free memory in one block");
+    if (p) {
+        p[0] = 1;
+        p[big - 1] = 2;
+    }
+    free(p);
+    ok(mm_pages()->free_pages == free_before,
+       "free gives a large block's pages back");
+    ok(mallinfo().uordblks < big, "mallinfo: the block is no longer in use");
+}
+
 static void test_malloc(void)
 {
     enum { N = 64 };
@@ -122,6 +146,10 @@ static void test_malloc(void)
     errno = 0;
     p = malloc((size_t)1 << 40);
     ok(p == NULL && errno == ENOMEM, "malloc beyond the heap: NULL, ENOMEM");
+    errno = 0;
+    z = calloc(huge_count, 8); /* volatile: gcc refuses a constant */
+    ok(z == NULL && errno == ENOMEM, "calloc whose size overflows: NULL, ENOMEM");
+    test_malloc_on_demand();
 }
 
 static void test_strings(void)

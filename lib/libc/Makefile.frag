@@ -1,3 +1,3 @@
 obj-$(CONFIG_LIBC_NEWLIB) += lib/libc/syscalls.c lib/libc/modfs.c lib/libc/reent.c \
                              lib/libc/files.c \
-                             lib/libc/heap.c
+                             lib/libc/malloc.c

@@ -15,7 +15,7 @@
 #include <tern/console.h>
 #include <tern/exit.h>
 #include <tern/format.h>
-#include <tern/heap.h>
+#include <tern/kalloc.h>
 #include <tern/libc.h>
 #include <tern/log.h>
 #include <tern/mm.h>
@@ -27,7 +27,6 @@
 
 extern char **environ;
 static struct modfs *fs;
-static struct heap heap;
 static char describe[96];
 
 static int fail(int err)
@@ -36,15 +35,6 @@ static int fail(int err)
     return -1;
 }
 
-static void heap_init(void)
-{
-    uint64_t pages = mm_pages()->free_pages * CONFIG_LIBC_HEAP_PERCENT / 100;
-    uint64_t at = 0;
-
-    while (pages && !(at = page_alloc(pages)))
-        pages /= 2;
-    heap = (struct heap){at, at, at + pages * PAGE_SIZE, at};
-}
 
 /* "/modules/<n>" for each module, and the first word of its cmdline. */
 static void add_module_files(const struct boot_info *bi)
@@ -73,18 +63,15 @@ void libc_init(const struct boot_info *bi, char **env)
 {
     environ = env;
     libc_threads_init();
-    heap_init();
     fs = libc_files_init();
     add_module_files(bi);
     tern_snprintf(describe, sizeof(describe),
-                  "newlib, heap %llu KiB at 0x%llx, %u file(s)",
-                  (unsigned long long)((heap.end - heap.start) / 1024),
-                  (unsigned long long)heap.start, fs->nfiles);
+                  "newlib, malloc on demand, %u file(s)", fs->nfiles);
 }
 
 uint64_t libc_heap_peak(void)
 {
-    return heap.peak - heap.start;
+    return kalloc_stats()->peak;
 }
 
 const char *libc_describe(void)
@@ -92,13 +79,11 @@ const char *libc_describe(void)
     return describe;
 }
 
+/* malloc does not use it (malloc.c): no heap lies behind a break. */
 void *sbrk(ptrdiff_t incr)
 {
-    uintptr_t old;
-
-    if (heap_move(&heap, incr, &old))
-        return (void *)(intptr_t)fail(incr > 0 ? ENOMEM : EINVAL);
-    return (void *)old;
+    (void)incr;
+    return (void *)(intptr_t)fail(ENOMEM);
 }
 
 void _exit(int status)

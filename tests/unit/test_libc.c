@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <tern/heap.h>
 #include <tern/modfs.h>
 #include <tern/time.h>
 #include <unistd.h>
@@ -70,21 +69,6 @@ TEST(modfs_runs_out_of_descriptors_cleanly)
     CHECK(modfs_open(&fs, "app.cfg", O_RDONLY) == 3);
 }
 
-TEST(heap_moves_within_its_bounds_only)
-{
-    struct heap h = {0x1000, 0x1000, 0x3000, 0x1000};
-    uintptr_t old = 0;
-
-    CHECK(heap_move(&h, 0x1000, &old) == 0 && old == 0x1000 && h.brk == 0x2000);
-    CHECK(heap_move(&h, 0x1001, &old) == -1 && h.brk == 0x2000);
-    CHECK(heap_move(&h, 0x1000, &old) == 0 && h.brk == 0x3000);
-    CHECK(heap_move(&h, 0, &old) == 0 && old == 0x3000);
-    CHECK(heap_move(&h, -0x2001, &old) == -1 && h.brk == 0x3000);
-    CHECK(heap_move(&h, -0x2000, &old) == 0 && h.brk == 0x1000);
-    CHECK(h.peak == 0x3000);
-    CHECK(heap_move(&h, INTPTR_MAX, &old) == -1);
-    CHECK(heap_move(&h, INTPTR_MIN, &old) == -1);
-}
 
 TEST(days_from_civil_known_dates)
 {

@@ -1,6 +1,5 @@
 /* Object pools: objects come zeroed from whole pages, are reused after a
  * free, never overlap, and a double free is fatal. */
-#include <stdlib.h>
 #include <string.h>
 #include <tern/exit.h>
 #include <tern/memmap.h>
@@ -8,22 +7,7 @@
 #include "host_fatal.h"
 #include "test.h"
 
-static int pages_given, pages_left = 1000;
-static void *given[1000]; /* pools keep their pages: still reachable */
-
-/* The kernel's page_alloc, from the host heap. */
-uint64_t page_alloc(uint64_t npages)
-{
-    void *p;
-
-    if (npages != 1 || pages_left == 0)
-        return 0;
-    p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-    memset(p, 0xa5, PAGE_SIZE); /* dirty, as reused RAM would be */
-    given[pages_given++] = p;
-    pages_left--;
-    return (uintptr_t)p;
-}
+#include "host_pages.h"
 
 struct obj {
     uint64_t a, b, c;
