@@ -775,6 +775,16 @@ def boot_tests(tmp):
                   check=lambda out: None if "Hello from Tern" in
                   open(f"{tmp}/debug.log", errors="replace").read()
                   else "the console log lacks Hello from Tern"),
+        Boot("bootinfo microvm two I/O APICs, GSI 47 routed on the second",
+             "bootinfo", "microvm", append="-- --irq",
+             expect=[r"^bootinfo: ioapics 2$",
+                     r"^bootinfo: ioapic 1 at 0xfec10000 gsi 24-47$",
+                     r"^bootinfo: gsi 23 vector 0x30 rte vector 0x30 level 1 low 1$",
+                     r"^bootinfo: gsi 47 vector 0x31 rte vector 0x31 level 1 low 1$"]),
+        Boot("bootinfo q35 one I/O APIC routed through the allocator",
+             "bootinfo", "q35", append="-- --irq",
+             expect=[r"^bootinfo: ioapics 1$",
+                     r"^bootinfo: gsi 23 vector 0x30 rte vector 0x30 level 1 low 1$"]),
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),

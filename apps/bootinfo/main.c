@@ -3,9 +3,12 @@
  * made of it.  Boot tests compare these lines with what they passed.
  * Arguments: "--touch-high" writes and reads back a page in the highest
  * usable range (proving RAM above 4 GiB is mapped); "--exit=N" makes N
- * the exit status (proving the status reaches the VMM).
+ * the exit status (proving the status reaches the VMM); "--irq" lists
+ * the I/O APICs and routes the last GSI of each to a vector of the
+ * allocator's, read back from the chip.
  */
 #include <string.h>
+#include <tern/arch.h>
 #include <tern/fwcfg.h>
 #include <tern/mm.h>
 #include <tern/tern.h>
@@ -116,6 +119,43 @@ static int parse_status(const char *s)
     return v;
 }
 
+static void ignore_irq(unsigned vector, void *arg)
+{
+    (void)vector;
+    (void)arg;
+}
+
+/* Each I/O APIC, then its highest GSI routed and read back. */
+static void print_irq_routing(void)
+{
+    unsigned n = ioapic_count();
+
+    tern_printf("bootinfo: ioapics %u\n", n);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t addr, rte;
+        uint32_t base, pins, gsi;
+        int vector = irq_alloc_vector(ignore_irq, NULL);
+        char why[96];
+
+        ioapic_info(i, &addr, &base, &pins);
+        gsi = base + pins - 1;
+        tern_printf("bootinfo: ioapic %u at 0x%llx gsi %u-%u\n", i,
+                    (unsigned long long)addr, base, gsi);
+        if (vector < 0 || irq_route_gsi(gsi, (unsigned)vector, true, true,
+                                        why, sizeof(why))) {
+            tern_printf("bootinfo: gsi %u not routed: %s\n", gsi,
+                        vector < 0 ? "no vector" : why);
+            continue;
+        }
+        rte = ioapic_read_rte(gsi);
+        tern_printf("bootinfo: gsi %u vector 0x%x rte vector 0x%llx level %u "
+                    "low %u\n", gsi, vector,
+                    (unsigned long long)(rte & 0xff),
+                    (unsigned)(rte >> 15 & 1), (unsigned)(rte >> 13 & 1));
+        ioapic_mask_gsi(gsi);
+    }
+}
+
 int main(int argc, char **argv)
 {
     int status = 0;
@@ -126,6 +166,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--touch-high") == 0 && touch_highest_page())
             return 1;
+        if (strcmp(argv[i], "--irq") == 0)
+            print_irq_routing();
         if (strncmp(argv[i], "--exit=", 7) == 0)
             status = parse_status(argv[i] + 7);
     }

@@ -163,9 +163,10 @@ static void rtc_periodic(int on)
     inb(0x71);
 }
 
-static void rtc_irq(unsigned vector)
+static void rtc_irq(unsigned vector, void *arg)
 {
     (void)vector;
+    (void)arg;
     outb(0x70, 0x0c);
     inb(0x71);
     if (++rtc_ticks == 4)
@@ -184,7 +185,7 @@ static void test_poll_woken_by_interrupt(void)
         return;
     }
     rtc_efd = eventfd(0, EFD_NONBLOCK);
-    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, why, sizeof(why))) {
+    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, 0, why, sizeof(why))) {
         printf("# %s\n", why);
         ok(0, "RTC interrupt routed");
         return;

@@ -236,9 +236,10 @@ static void rtc_periodic(int on)
     inb(0x71);
 }
 
-static void rtc_irq(unsigned vector)
+static void rtc_irq(unsigned vector, void *arg)
 {
     (void)vector;
+    (void)arg;
     outb(0x70, 0x0c); /* reading register C re-arms the interrupt */
     inb(0x71);
     if (++rtc_ticks == 8)
@@ -256,7 +257,7 @@ static void test_wait_for_interrupt(void)
                xen_present() ? "Xen owns the RTC's interrupt" : "no RTC");
         return;
     }
-    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, why, sizeof(why))) {
+    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, 0, why, sizeof(why))) {
         printf("# %s\n", why);
         ok(0, "RTC interrupt routed");
         return;

@@ -382,9 +382,10 @@ static void test_many_threads(void)
 #define RTC_VECTOR 0x28
 static volatile unsigned rtc_ticks;
 
-static void rtc_irq(unsigned vector)
+static void rtc_irq(unsigned vector, void *arg)
 {
     (void)vector;
+    (void)arg;
     outb(0x70, 0x0c); /* reading register C re-arms the interrupt */
     inb(0x71);
     rtc_ticks++;
@@ -411,7 +412,7 @@ static void test_device_interrupt(void)
                                       : "no CMOS RTC");
         return;
     }
-    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, why, sizeof(why))) {
+    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, 0, why, sizeof(why))) {
         printf("# %s\n", why);
         ok(0, "RTC interrupt routed through the I/O APIC");
         return;

@@ -1,7 +1,11 @@
-/* The I/O APIC, found through the MADT: device interrupts to vectors. */
+/* The I/O APICs the MADT lists (QEMU microvm has two: the second serves
+ * its virtio-mmio devices from GSI 24), found on first use.  Device
+ * interrupts are routed by GSI to a vector on this CPU. */
 #include <tern/acpi.h>
 #include <tern/arch.h>
 #include <tern/format.h>
+#include <tern/irq_route.h>
+#include <tern/log.h>
 #include <tern/mm.h>
 
 #define IOREGSEL 0
@@ -9,56 +13,134 @@
 #define IOAPICVER 0x01
 #define REDTBL 0x10
 #define IOAPIC_REGS_LEN 0x20 /* IOREGSEL and IOWIN */
-#define RTE_ACTIVE_LOW (1u << 13)
-#define RTE_LEVEL (1u << 15)
+#define RTE_MASKED (1u << 16)
 
-static volatile uint32_t *ioapic;
 static struct acpi_irq_routing routing;
+static volatile uint32_t *chip[ACPI_MAX_IOAPICS];
+static struct ioapic_span spans[ACPI_MAX_IOAPICS];
+static unsigned nchips;
+static int probed; /* 0 not yet, 1 done, -1 failed */
+static char probe_error[96];
 
-static uint32_t ioapic_read(uint32_t reg)
+static uint32_t ioapic_read(unsigned i, uint32_t reg)
 {
-    ioapic[IOREGSEL] = reg;
-    return ioapic[IOWIN];
+    chip[i][IOREGSEL] = reg;
+    return chip[i][IOWIN];
 }
 
-static void ioapic_write(uint32_t reg, uint32_t v)
+static void ioapic_write(unsigned i, uint32_t reg, uint32_t v)
 {
-    ioapic[IOREGSEL] = reg;
-    ioapic[IOWIN] = v;
+    chip[i][IOREGSEL] = reg;
+    chip[i][IOWIN] = v;
+}
+
+/* Every I/O APIC the MADT names whose registers are not in RAM or the
+ * image (the MADT is the firmware's word: never aim writes at our own
+ * memory because it said so). */
+static int probe(void)
+{
+    char why[96];
+
+    if (probed)
+        return probed;
+    probed = -1;
+    if (acpi_find_irq_routing(&acpi_window, acpi_rsdp_hint(), &routing,
+                              probe_error, sizeof(probe_error)))
+        return probed;
+    for (unsigned i = 0; i < routing.nioapics; i++) {
+        uint64_t addr = routing.ioapic[i].addr;
+
+        if (acpi_mmio_safe(addr, IOAPIC_REGS_LEN, why, sizeof(why))) {
+            pr_warn("ioapic: %s", why);
+            continue;
+        }
+        paging_uncache(addr);
+        chip[nchips] = (volatile uint32_t *)(uintptr_t)addr;
+        spans[nchips].gsi_base = routing.ioapic[i].gsi_base;
+        spans[nchips].pins = ((ioapic_read(nchips, IOAPICVER) >> 16) & 0xff) + 1;
+        nchips++;
+    }
+    if (!nchips)
+        tern_snprintf(probe_error, sizeof(probe_error),
+                      "no usable I/O APIC in the MADT");
+    return probed = nchips ? 1 : -1;
+}
+
+int irq_route_gsi(uint32_t gsi, unsigned vector, bool level, bool active_low,
+                  char *why, unsigned whylen)
+{
+    uint32_t pin;
+    int i;
+    uint64_t rte;
+
+    if (vector < 32 || vector > 0xfe) {
+        tern_snprintf(why, whylen, "vector %u out of range", vector);
+        return -1;
+    }
+    if (probe() < 0) {
+        tern_snprintf(why, whylen, "%s", probe_error);
+        return -1;
+    }
+    if ((i = ioapic_for_gsi(spans, nchips, gsi, &pin)) < 0) {
+        tern_snprintf(why, whylen, "GSI %u is on no I/O APIC", gsi);
+        return -1;
+    }
+    rte = ioapic_rte(vector, level, active_low, lapic_id());
+    ioapic_write((unsigned)i, REDTBL + 2 * pin + 1, (uint32_t)(rte >> 32));
+    ioapic_write((unsigned)i, REDTBL + 2 * pin, (uint32_t)rte);
+    return 0;
 }
 
 int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
-                  char *why, unsigned whylen)
+                  void *arg, char *why, unsigned whylen)
 {
-    uint32_t pin, pins, low;
+    if (isa_irq > 15) {
+        tern_snprintf(why, whylen, "ISA IRQ %u out of range", isa_irq);
+        return -1;
+    }
+    if (probe() < 0) {
+        tern_snprintf(why, whylen, "%s", probe_error);
+        return -1;
+    }
+    irq_register(vector, fn, arg);
+    return irq_route_gsi(routing.isa[isa_irq].gsi, vector,
+                         routing.isa[isa_irq].level,
+                         routing.isa[isa_irq].active_low, why, whylen);
+}
 
-    if (isa_irq > 15 || vector < 32 || vector > 0xfe) {
-        tern_snprintf(why, whylen, "ISA IRQ %u or vector %u out of range",
-                      isa_irq, vector);
+unsigned ioapic_count(void)
+{
+    return probe() < 0 ? 0 : nchips;
+}
+
+int ioapic_info(unsigned i, uint64_t *addr, uint32_t *gsi_base,
+                uint32_t *pins)
+{
+    if (i >= ioapic_count())
         return -1;
-    }
-    if (!ioapic) {
-        if (acpi_find_irq_routing(&acpi_window, acpi_rsdp_hint(), &routing,
-                                  why, whylen))
-            return -1;
-        /* The MADT is the firmware's word: never aim register writes at
-         * our own RAM or image because it said so. */
-        if (acpi_mmio_safe(routing.ioapic_addr, IOAPIC_REGS_LEN, why, whylen))
-            return -1;
-        ioapic = (volatile uint32_t *)(uintptr_t)routing.ioapic_addr;
-        paging_uncache(routing.ioapic_addr);
-    }
-    pin = routing.isa[isa_irq].gsi - routing.ioapic_gsi_base;
-    pins = ((ioapic_read(IOAPICVER) >> 16) & 0xff) + 1;
-    if (pin >= pins) {
-        tern_snprintf(why, whylen, "GSI %u is not on the I/O APIC (%u pins)",
-                      routing.isa[isa_irq].gsi, pins);
-        return -1;
-    }
-    irq_register(vector, fn);
-    low = vector | (routing.isa[isa_irq].active_low ? RTE_ACTIVE_LOW : 0) |
-          (routing.isa[isa_irq].level ? RTE_LEVEL : 0);
-    ioapic_write(REDTBL + 2 * pin + 1, lapic_id() << 24);
-    ioapic_write(REDTBL + 2 * pin, low);
+    *addr = (uintptr_t)chip[i];
+    *gsi_base = spans[i].gsi_base;
+    *pins = spans[i].pins;
     return 0;
+}
+
+uint64_t ioapic_read_rte(uint32_t gsi)
+{
+    uint32_t pin;
+    int i;
+
+    if (probe() < 0 || (i = ioapic_for_gsi(spans, nchips, gsi, &pin)) < 0)
+        return 0;
+    return (uint64_t)ioapic_read((unsigned)i, REDTBL + 2 * pin + 1) << 32 |
+           ioapic_read((unsigned)i, REDTBL + 2 * pin);
+}
+
+void ioapic_mask_gsi(uint32_t gsi)
+{
+    uint32_t pin;
+    int i;
+
+    if (probe() > 0 && (i = ioapic_for_gsi(spans, nchips, gsi, &pin)) >= 0)
+        ioapic_write((unsigned)i, REDTBL + 2 * pin,
+                     ioapic_read((unsigned)i, REDTBL + 2 * pin) | RTE_MASKED);
 }

@@ -60,9 +60,10 @@ static void mask_lint0(void)
     apic_write(REG_LVT_LINT0, LVT_MASKED);
 }
 
-static void spurious(unsigned vector)
+static void spurious(unsigned vector, void *arg)
 {
-    (void)vector; /* counted by the dispatcher; no EOI for this one */
+    (void)vector;
+    (void)arg; /* counted by the dispatcher; no EOI for this one */
 }
 
 void lapic_init(void)
@@ -89,7 +90,7 @@ void lapic_init(void)
     mask_lint0();
     apic_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
     apic_write(REG_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
-    irq_register(SPURIOUS_VECTOR, spurious);
+    irq_register(SPURIOUS_VECTOR, spurious, 0);
     tern_snprintf(description, sizeof(description), "%s, timer %s",
                   x2apic ? "x2APIC" : "xAPIC",
                   tsc_deadline ? "TSC-deadline" : "one-shot count");

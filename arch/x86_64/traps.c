@@ -8,6 +8,7 @@
 #include <tern/exit.h>
 #include <tern/io.h>
 #include <tern/memmap.h>
+#include <tern/irq_route.h>
 #include <tern/mm.h>
 
 #define NVECTORS 32
@@ -38,6 +39,8 @@ extern char boot_stack_bottom[], boot_stack_top[], boot_stack_guard[];
 extern char df_stack_guard[], nmi_stack_guard[];
 static struct idt_gate idt[NIDT];
 static irq_handler_fn handlers[NIDT];
+static void *handler_args[NIDT];
+static uint64_t vectors_used[4]; /* irq_alloc_vector's */
 static uint64_t irqs, spurious;
 
 static const char *const names[NVECTORS] = {
@@ -111,10 +114,29 @@ static const char *guard_owner(uint64_t addr)
     return 0;
 }
 
-void irq_register(unsigned vector, irq_handler_fn fn)
+void irq_register(unsigned vector, irq_handler_fn fn, void *arg)
 {
-    if (vector >= NVECTORS && vector < NIDT)
+    if (vector >= NVECTORS && vector < NIDT) {
         handlers[vector] = fn;
+        handler_args[vector] = arg;
+    }
+}
+
+int irq_alloc_vector(irq_handler_fn fn, void *arg)
+{
+    int v = vector_pick(vectors_used);
+
+    if (v >= 0)
+        irq_register((unsigned)v, fn, arg);
+    return v;
+}
+
+void irq_free_vector(unsigned vector)
+{
+    if (vector >= IRQ_VECTOR_FIRST && vector <= IRQ_VECTOR_LAST) {
+        irq_register(vector, 0, 0);
+        vectors_used[vector / 64] &= ~(1ull << (vector % 64));
+    }
 }
 
 uint64_t irq_count(void)
@@ -133,7 +155,7 @@ void irq_dispatch(struct trap_frame *f)
 
     irqs++;
     if (handlers[v])
-        handlers[v](v);
+        handlers[v](v, handler_args[v]);
     else
         spurious++; /* counted, never a crash */
     if (v != SPURIOUS_VECTOR)

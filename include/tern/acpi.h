@@ -47,9 +47,13 @@ int acpi_check_root_tables(const struct phys_window *w, uint64_t rsdp,
 /* Interrupt routing from the MADT ("APIC" table): the first I/O APIC,
  * and where each ISA IRQ (0-15) arrives, as the interrupt source
  * overrides say (identity, edge, active high otherwise). */
+#define ACPI_MAX_IOAPICS 8
 struct acpi_irq_routing {
-    uint64_t ioapic_addr;
-    uint32_t ioapic_gsi_base;
+    struct {
+        uint64_t addr;
+        uint32_t gsi_base;
+    } ioapic[ACPI_MAX_IOAPICS]; /* in the MADT's order */
+    unsigned nioapics;          /* beyond ACPI_MAX_IOAPICS: not counted */
     struct {
         uint32_t gsi;
         bool active_low;

@@ -354,10 +354,12 @@ static void madt_entry(const uint8_t *e, struct acpi_irq_routing *out)
     uint32_t v;
     uint16_t flags;
 
-    if (e[0] == MADT_IOAPIC && e[1] >= 12 && !out->ioapic_addr) {
+    if (e[0] == MADT_IOAPIC && e[1] >= 12 &&
+        out->nioapics < ACPI_MAX_IOAPICS) {
         memcpy(&v, e + 4, 4);
-        out->ioapic_addr = v;
-        memcpy(&out->ioapic_gsi_base, e + 8, 4);
+        out->ioapic[out->nioapics].addr = v;
+        memcpy(&out->ioapic[out->nioapics].gsi_base, e + 8, 4);
+        out->nioapics++;
     } else if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[2] == 0 &&
                e[3] < 16) {
         memcpy(&v, e + 4, 4);
@@ -391,7 +393,7 @@ int acpi_find_irq_routing(const struct phys_window *w, uint64_t rsdp_hint,
                                      at + p[at + 1] <= len;
          at += p[at + 1])
         madt_entry(p + at, out);
-    if (!out->ioapic_addr)
+    if (!out->nioapics)
         return fail(&c, "the MADT lists no I/O APIC");
     return 0;
 }

@@ -68,9 +68,10 @@ static uint64_t switches, idle_halts, live_threads = 1, wake_sources;
  * (the C library runs atexit handlers and flushes stdio). */
 static void (*main_exit)(int status) = tern_exit;
 
-static void timer_irq(unsigned vector)
+static void timer_irq(unsigned vector, void *arg)
 {
-    (void)vector; /* waking the CPU is all it is for */
+    (void)vector;
+    (void)arg; /* waking the CPU is all it is for */
 }
 
 void sched_init(void (*app_exit)(int status))
@@ -81,7 +82,7 @@ void sched_init(void (*app_exit)(int status))
     main_thread.stack_hi = (uintptr_t)boot_stack_top;
     trap_guard_stacks();
     lapic_init();
-    irq_register(TIMER_VECTOR, timer_irq);
+    irq_register(TIMER_VECTOR, timer_irq, 0);
 #ifdef CONFIG_XEN
     if (xen_present() && xen_evtchn_init() == 0) {
         arm_timer = xen_timer_arm; /* Xen's one-shot timer, event channels */

@@ -54,8 +54,9 @@ static void deliver(unsigned port, void *ctx)
     unbound++; /* counted, never a crash */
 }
 
-static void upcall(unsigned vector)
+static void upcall(unsigned vector, void *arg)
 {
+    (void)arg;
     struct shared_info *s = xen_shared_info();
     struct vcpu_info *v = &s->vcpu_info[0];
 
@@ -104,7 +105,7 @@ int xen_evtchn_init(void)
     struct evtchn_bind_virq virq = {.virq = VIRQ_TIMER, .vcpu = 0};
     long rc;
 
-    irq_register(UPCALL_VECTOR, upcall);
+    irq_register(UPCALL_VECTOR, upcall, 0);
     xen_shared_info()->vcpu_info[0].evtchn_upcall_mask = 0;
     rc = hypercall2(__HYPERVISOR_hvm_op, HVMOP_set_param, (uintptr_t)&p);
     if (rc) {

@@ -103,7 +103,7 @@ static void run(const struct phys_window *w, const struct phys_window *kernel,
         check_why(why, sizeof(why));
     /* as the kernel reads: page 0 (the BDA) unmapped, no loader hint */
     if (acpi_find_irq_routing(kernel, 0, &r, why, sizeof(why)) == 0)
-        check(r.ioapic_addr != 0);
+        check(r.nioapics >= 1 && r.nioapics <= ACPI_MAX_IOAPICS);
     else
         check_why(why, sizeof(why));
     if (acpi_rsdp_valid(w, RSDP_HINT, &rev)) {

@@ -173,7 +173,7 @@ TEST(acpi_madt_gives_the_ioapic_and_overrides)
     build_tables(0);
     add_madt();
     CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == 0);
-    CHECK(r.ioapic_addr == 0xfec00000 && r.ioapic_gsi_base == 0);
+    CHECK(r.nioapics == 1 && r.ioapic[0].addr == 0xfec00000 && r.ioapic[0].gsi_base == 0);
     CHECK(r.isa[0].gsi == 2 && !r.isa[0].level);
     CHECK(r.isa[9].gsi == 9 && r.isa[9].level && !r.isa[9].active_low);
     CHECK(r.isa[8].gsi == 8 && !r.isa[8].level && !r.isa[8].active_low);
@@ -282,7 +282,7 @@ TEST(acpi_madt_ioapic_in_ram_is_refused)
     put32(MADT + 44 + 4, 0x120000); /* I/O APIC "inside the kernel image" */
     table(MADT, "APIC", 44 + 32);
     CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == 0);
-    CHECK(acpi_mmio_check(r.ioapic_addr, 0x20, image, 1, why,
+    CHECK(acpi_mmio_check(r.ioapic[0].addr, 0x20, image, 1, why,
                           sizeof(why)) == -1);
     CHECK(strstr(why, "0x120000 lies in RAM 0x100000-0x140000"));
     CHECK(acpi_mmio_check(0xfec00000, 0x20, image, 1, why, sizeof(why)) == 0);
