@@ -35,6 +35,7 @@ UNAVAILABLE = 77
 # Runtime statuses (include/tern/exit.h) and QEMU's isa-debug-exit coding.
 TERN_EXIT_PANIC = 112
 TERN_EXIT_FAULT = 113
+TERN_EXIT_CPU_UNSUPPORTED = 119
 
 
 def debug_exit(status):
@@ -792,6 +793,7 @@ def boot_tests(tmp):
     tests += xen_tests(tmp)
     tests += xen_domu_tests(tmp)
     tests += pvhload_tests(tmp)
+    tests += cpu_check_tests(tmp)
     return [t for t in tests if ONLY in t.name]
 
 
@@ -883,6 +885,42 @@ def pvhload_tests(tmp):
                     expect=[r"^PASS tr: a 32-bit TSS", r"^Test result: SUCCESS$"],
                     check=pvhcheck_fails([])),
     ]
+    return tests
+
+
+def debugcon_has(path, pattern):
+    """The debugcon log QEMU wrote to path matches pattern."""
+    def check(out):
+        log = open(path, errors="replace").read() if os.path.exists(path) else ""
+        if not re.search(pattern, log, re.M):
+            return f"debugcon log lacks /{pattern}/: {log[-300:]!r}"
+        return None
+    return check
+
+
+# CPUs Tern cannot run on: the 32-bit entry names what is missing, on COM1
+# and debugcon, and stops with its own status (before: a silent triple
+# fault, QEMU exit 0).  (machine, -cpu, the missing flags it must name)
+CPU_UNSUPPORTED = [
+    ("pc", "pentium3", "lm sse2"),
+    ("q35", "qemu32", "lm"),
+    ("microvm", "qemu64,-sse2", "sse2"),  # long mode, one feature masked
+]
+
+
+def cpu_check_tests(tmp):
+    tests = []
+    for machine, cpu, missing in CPU_UNSUPPORTED:
+        log = os.path.join(tmp, f"debugcon-{machine}-cpu.log")
+        line = (rf"^tern: fatal: CPU unsupported: missing {missing} "
+                r"\(Tern needs an x86-64 CPU with cpuid lm .*\)$")
+        tests.append(Boot(
+            f"cpu check {machine} -cpu {cpu} refused", "hello", machine,
+            append="tern.exit=poweroff", forbid=(r"Hello",),
+            status=debug_exit(TERN_EXIT_CPU_UNSUPPORTED),
+            extra=("-cpu", cpu, "-debugcon", f"file:{log}"),
+            expect=[line, rf"^tern: stopping with status {TERN_EXIT_CPU_UNSUPPORTED}$"],
+            check=debugcon_has(log, line)))
     return tests
 
 

@@ -1,4 +1,4 @@
-obj-y += arch/x86_64/pvh_entry.S arch/x86_64/traps.S arch/x86_64/traps.c \
+obj-y += arch/x86_64/pvh_entry.S arch/x86_64/cpu_check.S arch/x86_64/traps.S arch/x86_64/traps.c \
          arch/x86_64/paging.c arch/x86_64/hypervisor.c \
          arch/x86_64/entry_state.c \
          arch/x86_64/gdt.c arch/x86_64/lapic.c arch/x86_64/switch.S arch/x86_64/stacks.S \

@@ -84,10 +84,6 @@ pvh_start:
         mov     %eax, pvh_entry_state + ES_CR3
         mov     %cr4, %eax
         mov     %eax, pvh_entry_state + ES_CR4
-        mov     $MSR_EFER, %ecx
-        rdmsr
-        mov     %eax, pvh_entry_state + ES_EFER
-        mov     %edx, pvh_entry_state + ES_EFER + 4
         /* lar/lsl read the loader's GDT: before ours replaces it. */
         SEG_STATE 0
         SEG_STATE 1
@@ -107,6 +103,13 @@ pvh_start:
         popl    pvh_entry_state + ES_EFLAGS
         cli
         cld
+        /* Before any instruction an old CPU lacks (rdtsc above excepted:
+         * see cpu_check.S).  The loader's EFER is still untouched. */
+        call    cpu_check               /* returns only on a CPU Tern runs on */
+        mov     $MSR_EFER, %ecx
+        rdmsr
+        mov     %eax, pvh_entry_state + ES_EFER
+        mov     %edx, pvh_entry_state + ES_EFER + 4
 
         mov     pvh_entry_state + ES_EBX, %esi /* start_info, kept across the bss wipe */
 

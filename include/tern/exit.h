@@ -4,6 +4,12 @@
 #ifndef TERN_EXIT_H
 #define TERN_EXIT_H
 
+/* Reported by the 32-bit entry (arch/x86_64/cpu_check.S) before any C
+ * runs, so a plain number the assembly can use: the CPU lacks long mode or
+ * another feature Tern needs. */
+#define TERN_EXIT_CPU_UNSUPPORTED 119
+
+#ifndef __ASSEMBLY__
 enum tern_exit_status {
     TERN_EXIT_PANIC = 112,           /* runtime invariant broken */
     TERN_EXIT_FAULT = 113,           /* CPU exception */
@@ -40,4 +46,5 @@ void tern_fatal_enter(int status);
  * harness sees it), then ACPI power-off, then halt, as tern.exit allows. */
 __attribute__((noreturn)) void tern_fatal_shutdown(int status);
 
+#endif /* __ASSEMBLY__ */
 #endif
