@@ -175,11 +175,25 @@ run-xen: setup
 # ---- tests --------------------------------------------------------------------
 # Pure logic: parsers and data structures that call nothing of the
 # kernel's, so the fuzz targets link them alone.
-PURE_SRCS := boot/pvh.c boot/phys.c boot/cmdline.c lib/mm/memmap.c \
-  lib/mm/page_alloc.c lib/console/format.c lib/acpi/tables.c \
-  lib/xen/console_ring.c lib/libc/modfs.c lib/time/civil.c lib/time/tsc_rate.c \
-  apps/pvhload/elf.c apps/pvhload/build.c lib/sched/queue.c \
-  lib/xen/evtchn_scan.c lib/acpi/regs.c arch/x86_64/irq_route.c
+PURE_SRCS := \
+  apps/pvhload/build.c \
+  apps/pvhload/elf.c \
+  apps/pvhload/place.c \
+  arch/x86_64/irq_route.c \
+  boot/cmdline.c \
+  boot/phys.c \
+  boot/pvh.c \
+  lib/acpi/regs.c \
+  lib/acpi/tables.c \
+  lib/console/format.c \
+  lib/libc/modfs.c \
+  lib/mm/memmap.c \
+  lib/mm/page_alloc.c \
+  lib/sched/queue.c \
+  lib/time/civil.c \
+  lib/time/tsc_rate.c \
+  lib/xen/console_ring.c \
+  lib/xen/evtchn_scan.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) lib/mm/objpool.c lib/mm/kalloc.c lib/fd/fd.c lib/fd/eventfd.c

@@ -880,6 +880,17 @@ def pvhload_tests(tmp):
              status=debug_exit(3),
              expect=[r"^pvhload: module 0 \(\d+ bytes\): "
                      r"(no Xen PHYS32_ENTRY note: not a PVH kernel|segment .*)$"]),
+        # Its heap, stacks and page tables stay out of the kernel's way
+        # (at 64M the heap used to sit at 1 MiB: the kernel was entered
+        # corrupted, and the boot hung).  34M is the least that boots on
+        # pc and q35 (docs/pvhcheck.md).
+        *[PvhloadBoot(f"pvhload chain-boots hello {machine} {mem}", "hello",
+                      "none", machine=machine, mem=mem,
+                      append="tern.exit=debugexit", status=debug_exit(0),
+                      expect=[r"^tern: memmap: RAM below the image \(0x2000000\) left for a payload$",
+                              r"^pvhload: \d+ segment\(s\), entry 0x100000, ",
+                              r"^Hello from Tern$", r"^tern: exit status 0$"])
+          for machine, mem in (("q35", "64M"), ("q35", "34M"), ("pc", "34M"))],
         PvhloadBoot("pvhload gives a loader pvhcheck passes", "pvhcheck",
                     "none", append="tern.exit=debugexit", status=debug_exit(0),
                     expect=[r"^PASS tr: a 32-bit TSS", r"^Test result: SUCCESS$"],

@@ -17,6 +17,7 @@
 #include <tern/tern.h>
 #include "build.h"
 #include "elf.h"
+#include "place.h"
 
 void pvhload_jump(uint32_t entry, uint32_t start_info)
     __attribute__((noreturn));
@@ -25,24 +26,25 @@ extern char _image_start[], _image_end[];
 static uint8_t area[LOADER_AREA_SIZE] __attribute__((aligned(4096)));
 static char cmdline[BOOT_CMDLINE_MAX];
 
-/* Every segment must land in RAM, clear of pvhload itself, its data and
- * the module it is copied from. */
+/* Every segment must land in RAM that pvhload does not use itself: not
+ * its image, not the module it is copied from, not a page the runtime
+ * has handed out (heap, stacks, page tables). */
 static int check_segments(const struct boot_info *bi, const struct elf_image *img,
                           const struct boot_module *m)
 {
+    const struct page_allocator *pa = mm_pages();
+    struct place_input in = {
+        bi->memmap, bi->memmap_count, 0, 0, pa->free, pa->nfree,
+        {(uintptr_t)_image_start, (uintptr_t)_image_end},
+        {m->paddr, m->paddr + m->size}};
+    char why[200];
+
+    in.usable = mm_usable(&in.nusable);
     for (unsigned i = 0; i < img->nsegments; i++) {
         const struct elf_segment *s = &img->segments[i];
-        uint64_t self = (uintptr_t)_image_end - (uintptr_t)_image_start;
 
-        if (!memmap_covers(bi->memmap, bi->memmap_count, MEM_TYPE_RAM,
-                           s->paddr, s->paddr + s->memsz) ||
-            ranges_overlap(s->paddr, s->memsz, (uintptr_t)_image_start, self) ||
-            ranges_overlap(s->paddr, s->memsz, m->paddr, m->size)) {
-            printf("pvhload: segment 0x%llx-0x%llx is not free RAM (pvhload "
-                   "is at %p-%p, the module at 0x%llx)\n",
-                   (unsigned long long)s->paddr,
-                   (unsigned long long)(s->paddr + s->memsz), _image_start,
-                   _image_end, (unsigned long long)m->paddr);
+        if (place_check(&in, s->paddr, s->memsz, why, sizeof(why))) {
+            printf("pvhload: %s\n", why);
             return -1;
         }
     }

@@ -1,5 +1,6 @@
 /* Kernel side of memory: one sanitised map, one page allocator. */
 #include <string.h>
+#include <tern/config.h>
 #include <tern/exit.h>
 #include <tern/log.h>
 #include <tern/mm.h>
@@ -18,6 +19,28 @@ static void report_repairs(const struct memmap_report *rep)
         pr_warn("memmap: %u unsorted and %u overlapping entries repaired",
                 rep->unsorted, rep->overlaps);
 }
+
+/* Drop usable RAM below floor (in place); returns the new count. */
+static unsigned drop_below(struct mem_range *r, unsigned n, uint64_t floor)
+{
+    unsigned kept = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (r[i].end <= floor)
+            continue;
+        r[kept] = r[i];
+        if (r[kept].start < floor)
+            r[kept].start = floor;
+        kept++;
+    }
+    return kept;
+}
+
+#ifdef CONFIG_KEEP_RAM_BELOW_IMAGE
+static const bool keep_ram_below_image = true;
+#else
+static const bool keep_ram_below_image = false;
+#endif
 
 void mm_init(const struct boot_info *bi)
 {
@@ -44,6 +67,15 @@ void mm_init(const struct boot_info *bi)
         tern_fatal(TERN_EXIT_NO_RAM, "memmap: no usable RAM in %u entries",
                    bi->memmap_count);
     report_repairs(&rep);
+    if (keep_ram_below_image) {
+        nusable = drop_below(usable, nusable, bi->image_start);
+        if (!nusable)
+            tern_fatal(TERN_EXIT_NO_RAM, "memmap: no usable RAM above the "
+                       "image at 0x%llx (CONFIG_KEEP_RAM_BELOW_IMAGE)",
+                       (unsigned long long)bi->image_start);
+        pr_info("memmap: RAM below the image (0x%llx) left for a payload",
+                (unsigned long long)bi->image_start);
+    }
     page_alloc_init(&pages, usable, nusable);
 }
 
