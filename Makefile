@@ -67,7 +67,7 @@ $(SYSINC)/xen:
 obj-y :=
 include arch/x86_64/Makefile.frag
 include $(wildcard lib/*/Makefile.frag)
-obj-y += boot/pvh_boot.c boot/pvh.c boot/phys.c boot/cmdline.c boot/boot.c \
+obj-y += boot/pvh_boot.c boot/pvh.c boot/pvh_memory.c boot/phys.c boot/cmdline.c boot/boot.c \
          boot/shutdown.c boot/bootstats.c
 obj-y += $(wildcard apps/$(APP)/*.c apps/$(APP)/*.S)
 
@@ -183,6 +183,7 @@ PURE_SRCS := \
   boot/cmdline.c \
   boot/phys.c \
   boot/pvh.c \
+  boot/pvh_memory.c \
   lib/acpi/regs.c \
   lib/acpi/tables.c \
   lib/console/format.c \

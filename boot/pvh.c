@@ -12,8 +12,6 @@
 #include <tern/pvh.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
-#define LOW_MEMORY_END 0x100000ull /* legacy area: often absent from maps */
-
 static int fail(struct pvh_error *err, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -34,31 +32,25 @@ static bool range_end(uint64_t addr, uint64_t len, uint64_t *end)
     return *end >= addr;
 }
 
-/* Loaders put start_info, cmdlines and modules in RAM, in ROM or in the
- * legacy area below 1 MiB; "memory" here is any map entry of any type,
- * plus that legacy area.  The range may span adjacent entries. */
-bool pvh_in_memory(const struct boot_info *bi, uint64_t addr, uint64_t len)
-{
-    uint64_t end;
-
-    if (!range_end(addr, len, &end))
-        return false;
-    if (addr < LOW_MEMORY_END)
-        addr = LOW_MEMORY_END;
-    return end <= addr ||
-           memmap_covers(bi->memmap, bi->memmap_count, 0, addr, end);
-}
-
 /* Copy a NUL-terminated string of at most cap-1 characters.  Returns its
- * length, -1 when it leaves memory, -2 when no NUL comes within cap. */
+ * length, -1 when it leaves memory (why[] says where), -2 when no NUL
+ * comes within cap. */
 static int copy_string(const struct phys_window *w, const struct boot_info *bi,
-                       uint64_t paddr, char *dst, size_t cap)
+                       uint64_t paddr, char *dst, size_t cap, char *why,
+                       unsigned whylen)
 {
     for (size_t i = 0; i < cap; i++) {
         uint8_t c;
 
-        if (!pvh_in_memory(bi, paddr + i, 1) || !phys_read_u8(w, paddr + i, &c))
+        if (!pvh_in_memory(bi, paddr + i, 1)) {
+            pvh_explain_place(bi, paddr + i, 1, false, why, whylen);
             return -1;
+        }
+        if (!phys_read_u8(w, paddr + i, &c)) {
+            tern_snprintf(why, whylen, "0x%llx is above the 4 GiB the boot "
+                          "code reads", (unsigned long long)(paddr + i));
+            return -1;
+        }
         dst[i] = (char)c;
         if (c == 0)
             return (int)i;
@@ -163,16 +155,17 @@ int pvh_read_header(const struct phys_window *w, uint64_t start_info_paddr,
 static int copy_cmdline(const struct phys_window *w, struct boot_info *bi,
                         struct pvh_error *err)
 {
+    char why[96];
     int n;
 
     if (bi->cmdline_paddr == 0)
         return 0;
     n = copy_string(w, bi, bi->cmdline_paddr, bi->cmdline,
-                    sizeof(bi->cmdline));
+                    sizeof(bi->cmdline), why, sizeof(why));
     if (n == -1)
         return fail(err, TERN_EXIT_BAD_CMDLINE,
-                    "start_info: cmdline_paddr=0x%llx is outside memory",
-                    (unsigned long long)bi->cmdline_paddr);
+                    "start_info: cmdline_paddr=0x%llx is outside memory (%s)",
+                    (unsigned long long)bi->cmdline_paddr, why);
     if (n == -2)
         return fail(err, TERN_EXIT_BAD_CMDLINE,
                     "start_info: cmdline at 0x%llx is unterminated within "
@@ -188,12 +181,16 @@ static int copy_module(const struct phys_window *w, struct boot_info *bi,
     struct hvm_modlist_entry e;
     struct boot_module *m = &bi->modules[i];
     uint64_t at = bi->modlist_paddr + i * sizeof(e);
+    char why[96];
     int n;
 
-    if (!pvh_in_memory(bi, at, sizeof(e)) || !phys_read(w, at, &e, sizeof(e)))
+    pvh_explain_place(bi, at, sizeof(e), false, why, sizeof(why));
+    if (why[0] || !phys_read(w, at, &e, sizeof(e)))
         return fail(err, TERN_EXIT_BAD_MODULE,
-                    "start_info: modlist entry %u at 0x%llx is outside memory",
-                    i, (unsigned long long)at);
+                    "start_info: modlist entry %u at 0x%llx is outside "
+                    "memory (%s)",
+                    i, (unsigned long long)at,
+                    why[0] ? why : "above the 4 GiB the boot code reads");
     m->paddr = e.paddr;
     m->size = e.size;
     bi->modlist_reserved_nonzero += e.reserved != 0;
@@ -203,12 +200,14 @@ static int copy_module(const struct phys_window *w, struct boot_info *bi,
         pr_warn("start_info: module %u has address 0: treated as absent", i);
         return 0;
     }
-    if (!pvh_in_memory(bi, e.paddr, e.size))
+    if (!pvh_module_in_ram(bi, e.paddr, e.size)) {
+        pvh_explain_place(bi, e.paddr, e.size, true, why, sizeof(why));
         return fail(err, TERN_EXIT_BAD_MODULE,
-                    "start_info: module %u (0x%llx, %llu bytes) is outside "
-                    "memory",
+                    "start_info: module %u (0x%llx, %llu bytes) is not in "
+                    "RAM (%s)",
                     i, (unsigned long long)e.paddr,
-                    (unsigned long long)e.size);
+                    (unsigned long long)e.size, why);
+    }
     if (ranges_overlap(e.paddr, e.size, bi->image_start,
                  bi->image_end - bi->image_start))
         return fail(err, TERN_EXIT_BAD_MODULE,
@@ -218,12 +217,17 @@ static int copy_module(const struct phys_window *w, struct boot_info *bi,
                     (unsigned long long)e.size);
     if (e.cmdline_paddr == 0)
         return 0;
-    n = copy_string(w, bi, e.cmdline_paddr, m->cmdline, sizeof(m->cmdline));
+    n = copy_string(w, bi, e.cmdline_paddr, m->cmdline, sizeof(m->cmdline),
+                    why, sizeof(why));
+    if (n == -1)
+        return fail(err, TERN_EXIT_BAD_MODULE,
+                    "start_info: module %u cmdline at 0x%llx is outside "
+                    "memory (%s)",
+                    i, (unsigned long long)e.cmdline_paddr, why);
     if (n < 0)
         return fail(err, TERN_EXIT_BAD_MODULE,
-                    "start_info: module %u cmdline at 0x%llx is %s", i,
-                    (unsigned long long)e.cmdline_paddr,
-                    n == -1 ? "outside memory" : "unterminated");
+                    "start_info: module %u cmdline at 0x%llx is unterminated",
+                    i, (unsigned long long)e.cmdline_paddr);
     return 0;
 }
 
@@ -251,11 +255,14 @@ int pvh_copy_payload(const struct phys_window *w, struct boot_info *bi,
 {
     uint64_t si_len = bi->version >= 1 ? sizeof(struct hvm_start_info)
                           : offsetof(struct hvm_start_info, memmap_paddr);
+    char why[96];
 
-    if (!pvh_in_memory(bi, bi->start_info_paddr, si_len))
+    pvh_explain_place(bi, bi->start_info_paddr, si_len, false, why,
+                      sizeof(why));
+    if (why[0])
         return fail(err, TERN_EXIT_BAD_START_INFO,
-                    "start_info at 0x%llx is outside the memory map",
-                    (unsigned long long)bi->start_info_paddr);
+                    "start_info at 0x%llx is outside memory (%s)",
+                    (unsigned long long)bi->start_info_paddr, why);
     if (copy_cmdline(w, bi, err))
         return -1;
     return copy_modules(w, bi, err);

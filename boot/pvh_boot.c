@@ -9,6 +9,7 @@
 #include <tern/exit.h>
 #include <tern/fwcfg.h>
 #include <tern/log.h>
+#include <tern/mm.h>
 #include <tern/pvh.h>
 #include <tern/xen.h>
 #include <tern/config.h>
@@ -109,6 +110,7 @@ void pvh_start_c(uint32_t start_info_paddr)
         find_memmap_elsewhere(bi);
     else
         cross_check_xen_memmap(bi);
+    mm_check_image(bi); /* a map without the kernel in RAM: say that first */
     if (pvh_copy_payload(&boot_low_window, bi, &err))
         tern_fatal(err.status, "%s", err.msg);
     bi->reserved_count = pvh_reserved_ranges(

@@ -842,7 +842,8 @@ PVHLOAD_FAULTS = [
     ("memmap-no-ram", "hello", 116,
      r"^tern: fatal: memmap: kernel image 0x100000-0x[0-9a-f]+ is not in RAM$"),
     ("cmdline-outside-ram", "hello", 117,
-     r"^tern: fatal: start_info: cmdline_paddr=0xfff000000000 is outside memory$"),
+     r"^tern: fatal: start_info: cmdline_paddr=0xfff000000000 is outside memory "
+     r"\(0xfff000000000 is in no memory-map entry\)$"),
     ("cmdline-unterminated", "hello", 117,
      r"^tern: fatal: start_info: cmdline at 0x[0-9a-f]+ is unterminated within 2048 bytes$"),
     ("modules-huge-count", "hello", 118,
@@ -850,7 +851,8 @@ PVHLOAD_FAULTS = [
     ("modlist-null", "hello", 118,
      r"^tern: fatal: start_info: nr_modules=1 but modlist_paddr is 0$"),
     ("module-past-ram", "hello", 118,
-     r"^tern: fatal: start_info: module 0 \(0x[0-9a-f]+, 65536 bytes\) is outside memory$"),
+     r"^tern: fatal: start_info: module 0 \(0x[0-9a-f]+, 65536 bytes\) is not in RAM "
+     r"\(0x[0-9a-f]+ is (reserved in the memory map, a device or firmware range|in no memory-map entry)\)$"),
     ("module-over-image", "hello", 118,
      r"^tern: fatal: start_info: module 0 \(0x100000, 4096 bytes\) overlaps the kernel image$"),
     ("start-info-in-image", "hello", 114,

@@ -11,6 +11,11 @@
  * allocator.  A map that cannot be used is fatal, with its own status. */
 void mm_init(const struct boot_info *bi);
 
+/* The kernel image must be RAM in bi's map: fatal 116 otherwise.  mm_init
+ * checks it; an entry checks it earlier, before judging where the
+ * loader's data lies against a map that is wrong as a whole. */
+void mm_check_image(const struct boot_info *bi);
+
 /* The sanitised usable RAM (what the allocator started with). */
 const struct mem_range *mm_usable(unsigned *n);
 

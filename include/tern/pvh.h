@@ -22,10 +22,21 @@ int pvh_read_header(const struct phys_window *w, uint64_t start_info_paddr,
 int pvh_copy_payload(const struct phys_window *w, struct boot_info *bi,
                      struct pvh_error *err);
 
-/* What the parser counts as memory for loader data: inside the map's
- * entries of any type, or below 1 MiB (the legacy area maps leave holes
- * in); the range may span both. */
+/* Where the loader's data may lie (boot/pvh_memory.c), never on a
+ * device.  start_info, cmdline, module list and module cmdlines: map
+ * entries of type RAM, ACPI or NVS, or the legacy area below 1 MiB
+ * whatever the map says of it, except the VGA window 0xa0000-0xbffff.
+ * Modules: RAM entries only.  A range may span several entries. */
 bool pvh_in_memory(const struct boot_info *bi, uint64_t addr, uint64_t len);
+bool pvh_module_in_ram(const struct boot_info *bi, uint64_t addr,
+                       uint64_t len);
+
+/* Why the range is refused, for the fatal line: the first address that
+ * may not hold the data and what the map calls it ("0xb0000000 is
+ * reserved in the memory map, a device or firmware range").  "" when the
+ * range is fine. */
+void pvh_explain_place(const struct boot_info *bi, uint64_t addr,
+                       uint64_t len, bool module, char *buf, unsigned cap);
 
 /* The ranges the loader's data occupies (start_info, its memmap, cmdline,
  * module list, modules, their cmdlines) plus the kernel image: what the

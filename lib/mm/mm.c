@@ -42,18 +42,23 @@ static const bool keep_ram_below_image = true;
 static const bool keep_ram_below_image = false;
 #endif
 
-void mm_init(const struct boot_info *bi)
+void mm_check_image(const struct boot_info *bi)
 {
-    struct memmap_report rep;
-    unsigned bad = 0;
-    enum memmap_status st;
-
     if (!memmap_covers(bi->memmap, bi->memmap_count, MEM_TYPE_RAM,
                        bi->image_start, bi->image_end))
         tern_fatal(TERN_EXIT_NO_RAM,
                    "memmap: kernel image 0x%llx-0x%llx is not in RAM",
                    (unsigned long long)bi->image_start,
                    (unsigned long long)bi->image_end);
+}
+
+void mm_init(const struct boot_info *bi)
+{
+    struct memmap_report rep;
+    unsigned bad = 0;
+    enum memmap_status st;
+
+    mm_check_image(bi);
     st = memmap_sanitise(bi->memmap, bi->memmap_count, bi->reserved,
                          bi->reserved_count, usable, USABLE_MAX, &nusable,
                          &rep, &bad);

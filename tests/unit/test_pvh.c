@@ -220,14 +220,15 @@ TEST(pvh_module_outside_ram_is_fatal)
     fake_start_info(NULL);
     fake_add_module(0x370000, 0x20000, NULL); /* runs past 0x380000 */
     CHECK(fails_with(TERN_EXIT_BAD_MODULE, "module 0 (0x370000"));
-    CHECK(strstr(err.msg, "outside memory"));
+    CHECK(strstr(err.msg, "is not in RAM (0x380000 is in no memory-map "
+                          "entry)"));
 }
 
 TEST(pvh_module_wrapping_is_fatal)
 {
     fake_start_info(NULL);
     fake_add_module(0x200000, UINT64_MAX - 0x1000, NULL);
-    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "outside memory"));
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "not in RAM (it wraps past 2^64)"));
 }
 
 TEST(pvh_module_over_the_kernel_image_is_fatal)
@@ -375,4 +376,112 @@ TEST(pvh_each_header_mutation_gives_its_own_status_and_line)
         CHECK(good);
     }
     CHECK(checked > 500); /* the hostile cases were really exercised */
+}
+
+/* Where loader data may lie: never on a device.  The fake map gains
+ * entries above its RAM: ACPI, NVS, reserved (a device), unknown type 9. */
+static void add_typed_entries(void)
+{
+    struct hvm_memmap_table_entry *map = at(MEMMAP_ADDR);
+
+    map[3] = (struct hvm_memmap_table_entry){0x380000, 0x10000, 3, 0};
+    map[4] = (struct hvm_memmap_table_entry){0x390000, 0x10000, 4, 0};
+    map[5] = (struct hvm_memmap_table_entry){0x3a0000, 0x10000, 2, 0};
+    map[6] = (struct hvm_memmap_table_entry){0x3b0000, 0x10000, 9, 0};
+    map[7] = (struct hvm_memmap_table_entry){0x3c0000, 0x10000, 7, 0};
+    fake_si()->memmap_entries = 8;
+}
+
+static void cmdline_at(uint64_t paddr)
+{
+    strcpy(at(paddr), "x=1");
+    fake_si()->cmdline_paddr = paddr;
+}
+
+TEST(pvh_cmdline_on_a_device_or_unknown_type_is_refused)
+{
+    fake_start_info(NULL);
+    add_typed_entries();
+    cmdline_at(0x3a0000);
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "cmdline_paddr=0x3a0000 is outside "
+                     "memory (0x3a0000 is reserved in the memory map, a device "
+                     "or firmware range)"));
+    cmdline_at(0x3b0000);
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE,
+                     "(0x3b0000 is of unknown type 9 in the memory map)"));
+    cmdline_at(0x3c0000);
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "(0x3c0000 is pmem in the memory "
+                     "map)"));
+    cmdline_at(0xb8000); /* below 1 MiB, but the VGA frame buffer */
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "(0xb8000 is in the VGA window "
+                     "0xa0000-0xbffff, a device)"));
+    /* A string running from RAM into the device range stops there. */
+    memset(at(0x39fff0), 'a', 16);
+    fake_si()->cmdline_paddr = 0x39fff0;
+    CHECK(fails_with(TERN_EXIT_BAD_CMDLINE, "(0x3a0000 is reserved"));
+}
+
+TEST(pvh_boot_data_in_acpi_or_nvs_ram_is_accepted)
+{
+    fake_start_info(NULL);
+    add_typed_entries();
+    cmdline_at(0x380000);
+    CHECK(parse() == 0 && !strcmp(bi.cmdline, "x=1"));
+    cmdline_at(0x390000);
+    CHECK(parse() == 0 && !strcmp(bi.cmdline, "x=1"));
+    fake_add_module(0x200000, 100, NULL);
+    fake_si()->modlist_paddr = 0x38f000; /* module list in ACPI RAM */
+    memcpy(at(0x38f000), at(MODLIST_ADDR), 32);
+    CHECK(parse() == 0 && bi.modules[0].present);
+}
+
+TEST(pvh_module_outside_ram_types_is_refused)
+{
+    fake_start_info(NULL);
+    add_typed_entries();
+    fake_add_module(0x3a0000, 0x1000, NULL);
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "module 0 (0x3a0000, 4096 bytes) "
+                     "is not in RAM (0x3a0000 is reserved in the memory map, "
+                     "a device or firmware range)"));
+    fake_start_info(NULL);
+    add_typed_entries();
+    fake_add_module(0x37f000, 0x2000, NULL); /* RAM, then ACPI */
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE,
+                     "(0x380000 is ACPI in the memory map, not RAM)"));
+    fake_start_info(NULL);
+    add_typed_entries();
+    fake_add_module(0xf8000, 0x100, NULL); /* the BIOS segment: not RAM */
+    CHECK(fails_with(TERN_EXIT_BAD_MODULE, "(0xf8000 is reserved"));
+}
+
+/* microvm's qboot, as measured: start_info in the BIOS segment (reserved),
+ * cmdline and memory map in NVS at 0xefxxx, the module list on its stack
+ * in low RAM.  All of it must keep booting. */
+TEST(pvh_qboot_layout_below_1mib_is_accepted)
+{
+    struct hvm_memmap_table_entry *map = at(0xefbc0);
+    struct hvm_start_info *si = at(0xf31e0);
+    struct hvm_modlist_entry mod = {0x3ff000, 0x800, 0, 0};
+
+    memset(fake_mem, 0, sizeof(fake_mem));
+    fake_window.host_base = (uintptr_t)fake_mem;
+    map[0] = (struct hvm_memmap_table_entry){0, 0x9fc00, 1, 0};
+    map[1] = (struct hvm_memmap_table_entry){0x9fc00, 0x400, 2, 0};
+    map[2] = (struct hvm_memmap_table_entry){0xd0000, 0x20000, 4, 0};
+    map[3] = (struct hvm_memmap_table_entry){0xf0000, 0x10000, 2, 0};
+    map[4] = (struct hvm_memmap_table_entry){0x100000, 0x300000, 1, 0};
+    map[5] = (struct hvm_memmap_table_entry){0, 0, 0, 0};
+    *si = (struct hvm_start_info){.magic = XEN_HVM_START_MAGIC_VALUE,
+                                  .version = 1, .nr_modules = 1,
+                                  .modlist_paddr = 0x7b7c,
+                                  .cmdline_paddr = 0xefc50,
+                                  .memmap_paddr = 0xefbc0,
+                                  .memmap_entries = 6};
+    strcpy(at(0xefc50), "tern.exit=debugexit");
+    memcpy(at(0x7b7c), &mod, sizeof(mod)); /* misaligned, as qboot has it */
+    bi.image_start = IMAGE_START;
+    bi.image_end = IMAGE_END;
+    CHECK(pvh_read_header(&fake_window, 0xf31e0, &bi, &err) == 0);
+    CHECK(pvh_copy_payload(&fake_window, &bi, &err) == 0);
+    CHECK(!strcmp(bi.cmdline, "tern.exit=debugexit") && bi.modules[0].present);
 }
