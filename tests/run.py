@@ -857,6 +857,8 @@ PVHLOAD_FAULTS = [
      r"^tern: fatal: start_info: module 0 \(0x100000, 4096 bytes\) overlaps the kernel image$"),
     ("start-info-in-image", "hello", 114,
      r"^tern: fatal: start_info at 0x[0-9a-f]+ lies inside the kernel image 0x100000-0x[0-9a-f]+$"),
+    # ACPI is read at exit (power-off) through a window without page 0.
+    ("rsdp-page0", "hello", 0, r"^Hello from Tern$"),
 ]
 
 
@@ -893,6 +895,18 @@ def pvhload_tests(tmp):
                               r"^pvhload: \d+ segment\(s\), entry 0x100000, ",
                               r"^Hello from Tern$", r"^tern: exit status 0$"])
           for machine, mem in (("q35", "64M"), ("q35", "34M"), ("pc", "34M"))],
+        # pvhcheck used to read the RSDP in page 0, unmapped: a page fault.
+        PvhloadBoot("pvhload rsdp-page0 is a pvhcheck FAIL", "pvhcheck",
+                    "rsdp-page0", append="tern.exit=debugexit",
+                    status=debug_exit(5),
+                    expect=[r"^FAIL si\.rsdp: 0x500 cannot be read: an RSDP in page 0 ",
+                            r"^Test result: FAILURE$"],
+                    check=pvhcheck_fails(["si.rsdp"])),
+        PvhloadBoot("pvhload rsdp-page0 hello powers off by the RSDP search",
+                    "hello", "rsdp-page0", append="tern.exit=poweroff",
+                    debug_exit_device=False,
+                    expect=[r"^Hello from Tern$", r"^tern: exit status 0$"],
+                    forbid=(r"tern: fatal", r"ACPI unusable")),
         PvhloadBoot("pvhload gives a loader pvhcheck passes", "pvhcheck",
                     "none", append="tern.exit=debugexit", status=debug_exit(0),
                     expect=[r"^PASS tr: a 32-bit TSS", r"^Test result: SUCCESS$"],

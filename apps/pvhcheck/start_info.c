@@ -129,13 +129,22 @@ static void check_rsdp(void)
         skip("si.rsdp", "rsdp_paddr is 0: the OS must search for the RSDP");
         return;
     }
-    valid = acpi_rsdp_valid(&boot_low_window, bi->rsdp_paddr, &rev);
+    /* Read through acpi_window, as the runtime does at exit: page 0 is
+     * unmapped by now (NULL dereferences fault), and reading it through
+     * the whole low window was a page fault, not a verdict. */
+    if (!phys_map(&acpi_window, bi->rsdp_paddr, 20)) {
+        check(0, "si.rsdp", "0x%llx cannot be read: an RSDP in page 0 "
+              "(unmapped after boot: Tern's NULL guard) or above 4 GiB",
+              (unsigned long long)bi->rsdp_paddr);
+        return;
+    }
+    valid = acpi_rsdp_valid(&acpi_window, bi->rsdp_paddr, &rev);
     check(valid, "si.rsdp",
           "a valid RSDP: signature and checksums (0x%llx, revision %u)",
           (unsigned long long)bi->rsdp_paddr, rev);
     if (!valid)
         return;
-    check(acpi_check_root_tables(&boot_low_window, bi->rsdp_paddr, why,
+    check(acpi_check_root_tables(&acpi_window, bi->rsdp_paddr, why,
                                  sizeof(why)) == 0,
           "si.rsdp.tables", "the RSDT/XSDT it names are valid (%s)", why);
 }

@@ -37,6 +37,7 @@ const struct fault pvh_faults[] = {
     {"module-past-ram", "a module running past the end of the memory map"},
     {"module-over-image", "a module on top of the loaded kernel"},
     {"start-info-in-image", "start_info inside the kernel's .bss"},
+    {"rsdp-page0", "rsdp_paddr 0x500: in page 0, which guests unmap"},
 };
 const unsigned pvh_nfaults = sizeof(pvh_faults) / sizeof(pvh_faults[0]);
 
@@ -142,6 +143,8 @@ static int inject(const char *fault, const struct build_input *in,
         si->modlist_paddr = l->paddr + MODLIST_OFF;
         l->mods[0] = (struct hvm_modlist_entry){in->image_start, 0x1000, 0,
                                                  0};
+    } else if (!strcmp(fault, "rsdp-page0")) {
+        si->rsdp_paddr = 0x500; /* no RSDP there: BIOS data or nothing */
     } else if (!strcmp(fault, "start-info-in-image")) {
         /* The image's last bytes: .bss, which the kernel zeroes. */
         *si_paddr = in->image_end - 0x100; /* the caller copies it there */

@@ -168,6 +168,7 @@ TEST(pvhload_faults_meet_the_parser)
         {"module-past-ram", TERN_EXIT_BAD_MODULE},
         {"module-over-image", TERN_EXIT_BAD_MODULE},
         {"start-info-in-image", TERN_EXIT_BAD_START_INFO},
+        {"rsdp-page0", 0},
     };
     static struct boot_info bi;
     struct pvh_error err;
