@@ -14,4 +14,21 @@
 long xencons_ring_put(volatile struct xencons_interface *ring, const char *s,
                       size_t n);
 
+/* How xencons_write reaches the backend: notify() after bytes were queued
+ * (an event-channel send), wait() while the ring is full (give the backend
+ * the CPU).  max_waits: waits in a row without room before giving up. */
+struct xencons_writer {
+    void (*notify)(void *ctx);
+    void (*wait)(void *ctx);
+    void *ctx;
+    unsigned max_waits;
+};
+
+/* Queue all n bytes, notifying once per put that queued some, never for
+ * a put that queued nothing (the backend already knows of what is in the
+ * ring).  Returns the bytes queued: fewer than n when the backend left the
+ * ring full for max_waits waits; -1 on out-of-range indices. */
+long xencons_write(volatile struct xencons_interface *ring, const char *s,
+                   size_t n, const struct xencons_writer *w);
+
 #endif

@@ -17,3 +17,27 @@ long xencons_ring_put(volatile struct xencons_interface *ring, const char *s,
     ring->out_prod = prod;
     return (long)sent;
 }
+
+long xencons_write(volatile struct xencons_interface *ring, const char *s,
+                   size_t n, const struct xencons_writer *w)
+{
+    size_t done = 0;
+    unsigned waits = 0;
+
+    while (done < n) {
+        long sent = xencons_ring_put(ring, s + done, n - done);
+
+        if (sent < 0)
+            return -1;
+        if (sent > 0) {
+            w->notify(w->ctx);
+            done += (size_t)sent;
+            waits = 0;
+            continue;
+        }
+        if (waits++ == w->max_waits)
+            break;
+        w->wait(w->ctx);
+    }
+    return (long)done;
+}

@@ -7,16 +7,18 @@
 #include <stdint.h>
 #include <tern/console.h>
 #include <tern/log.h>
-#include <tern/io.h>
 #include <tern/xen.h>
 #include <tern/xen_console_ring.h>
 #include <xen/event_channel.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
+#include <xen/sched.h>
 #include <xen/xen.h>
 #include "hypercall.h"
 
-#define FULL_RING_SPINS 1000000
+/* Yields to Xen before giving up on a backend that does not consume: each
+ * lets dom0's console daemon run (on one CPU it cannot otherwise). */
+#define FULL_RING_WAITS 100000
 
 static volatile struct xencons_interface *ring;
 static evtchn_port_t port;
@@ -33,41 +35,41 @@ static long hvm_param(uint32_t index, uint64_t *value)
     return rc;
 }
 
-static void notify(void)
+static void notify(void *ctx)
 {
     struct evtchn_send send = {.port = port};
 
+    (void)ctx;
     hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_send,
                (uintptr_t)&send);
 }
 
+/* The ring is full: let the backend run instead of spinning against it. */
+static void yield(void *ctx)
+{
+    (void)ctx;
+    hypercall2(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
+}
+
+static const struct xencons_writer writer = {notify, yield, 0,
+                                             FULL_RING_WAITS};
+
 static void pv_console_write(const char *s, size_t n)
 {
-    int spins = 0;
+    long sent;
 
-    if (stalled && ring->out_cons == stalled_cons)
-        return; /* still stalled: drop at once rather than spin again */
+    if (broken || (stalled && ring->out_cons == stalled_cons))
+        return; /* still stalled: drop at once rather than wait again */
     stalled = 0;
-    while (n && !broken) {
-        long sent = xencons_ring_put(ring, s, n);
-
-        if (sent < 0) {
-            broken = 1;
-            pr_err("xen: PV console ring indices out of range (prod %u, "
-                   "cons %u): console disabled",
-                   ring->out_prod, ring->out_cons);
-            return;
-        }
-        notify();
-        s += sent;
-        n -= (size_t)sent;
-        if (sent == 0 && ++spins == FULL_RING_SPINS) {
-            stalled = 1; /* backend stalled: drop until it moves again */
-            stalled_cons = ring->out_cons;
-            return;
-        }
-        if (sent == 0)
-            cpu_pause();
+    sent = xencons_write(ring, s, n, &writer);
+    if (sent < 0) {
+        broken = 1;
+        pr_err("xen: PV console ring indices out of range (prod %u, "
+               "cons %u): console disabled",
+               ring->out_prod, ring->out_cons);
+    } else if ((size_t)sent < n) {
+        stalled = 1; /* backend stalled: drop until it moves again */
+        stalled_cons = ring->out_cons;
     }
 }
 

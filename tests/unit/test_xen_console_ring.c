@@ -82,3 +82,70 @@ TEST(xen_ring_random_indices_never_write_outside)
         CHECK(guards_intact());
     }
 }
+
+/* xencons_write against a fake backend: wait() lets it consume. */
+static struct {
+    unsigned notifies, waits;
+    unsigned consume_after; /* waits before the backend reads */
+    uint32_t consume;       /* bytes it reads each time */
+} backend;
+
+static void fake_notify(void *ctx)
+{
+    (void)ctx;
+    backend.notifies++;
+}
+
+static void fake_wait(void *ctx)
+{
+    (void)ctx;
+    if (++backend.waits >= backend.consume_after &&
+        page.r.out_prod - page.r.out_cons >= backend.consume)
+        page.r.out_cons += backend.consume;
+}
+
+static const struct xencons_writer fake = {fake_notify, fake_wait, 0, 50};
+
+static long write_with(uint32_t cons, uint32_t prod, unsigned after,
+                       uint32_t consume, size_t n)
+{
+    static char msg[6000];
+
+    memset(msg, 'm', sizeof(msg));
+    reset(cons, prod);
+    memset(&backend, 0, sizeof(backend));
+    backend.consume_after = after;
+    backend.consume = consume;
+    return xencons_write(&page.r, msg, n, &fake);
+}
+
+TEST(xen_console_notifies_only_when_it_queued_bytes)
+{
+    /* Room for all: one put, one notify, no wait. */
+    CHECK(write_with(0, 0, 0, 0, 100) == 100);
+    CHECK(backend.notifies == 1 && backend.waits == 0);
+    /* A full ring the backend drains after 10 waits, 512 bytes a time:
+     * one notify per put that queued bytes, none for the waits (the old
+     * loop sent one after every put, empty ones included: a million when
+     * the backend stalled). */
+    CHECK(write_with(0, 2048, 10, 512, 1024) == 1024);
+    CHECK(backend.waits == 11 && backend.notifies == 2);
+    CHECK(guards_intact());
+}
+
+TEST(xen_console_write_gives_up_on_a_stalled_backend)
+{
+    CHECK(write_with(0, 2040, 1000000, 0, 100) == 8);
+    CHECK(backend.notifies == 1 && backend.waits == 50);
+    CHECK(write_with(0, 5000, 0, 0, 10) == -1); /* hostile indices */
+    CHECK(backend.notifies == 0 && backend.waits == 0);
+    CHECK(guards_intact());
+}
+
+TEST(xen_console_long_write_goes_through_a_slow_backend)
+{
+    CHECK(write_with(7, 7, 3, 300, 6000) == 6000);
+    CHECK(page.r.out_prod == 7 + 6000);
+    CHECK(backend.notifies >= 3 && backend.notifies <= backend.waits + 1);
+    CHECK(guards_intact());
+}
