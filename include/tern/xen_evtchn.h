@@ -3,6 +3,7 @@
 #ifndef TERN_XEN_EVTCHN_H
 #define TERN_XEN_EVTCHN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define EVTCHN_WORD_BITS 64u
@@ -16,6 +17,20 @@
 unsigned evtchn_scan(volatile uint64_t *pending, const volatile uint64_t *mask,
                      uint64_t sel, void (*deliver)(unsigned port, void *ctx),
                      void *ctx);
+
+/* Unmask a port (port < EVTCHN_PORTS) as Xen's own EVTCHNOP_unmask does:
+ * clear its mask bit, then, if an event arrived while it was masked (Xen
+ * set the pending bit but, the port being masked, neither the selector
+ * bit nor the upcall), raise it: set the word's bit in *sel and
+ * *upcall_pending.  Without that the event would wait for an unrelated
+ * one in the same word, and every later event on the port would be lost
+ * too (Xen does nothing for a port already pending).  With the upcall
+ * through a vector, Xen checks upcall_pending on every guest entry and
+ * before a halt blocks, so the raise needs no hypercall.  Returns whether
+ * it raised. */
+bool evtchn_unmask(volatile uint64_t *pending, volatile uint64_t *mask,
+                   volatile uint64_t *sel, volatile uint8_t *upcall_pending,
+                   unsigned port);
 
 typedef void (*evtchn_handler_fn)(unsigned port);
 

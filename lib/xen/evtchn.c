@@ -36,8 +36,9 @@ int xen_evtchn_bind(unsigned port, evtchn_handler_fn fn)
     bound[nbound].port = port;
     bound[nbound].fn = fn;
     nbound++;
-    __atomic_fetch_and(&s->evtchn_mask[port / EVTCHN_WORD_BITS],
-                       ~(1ull << (port % EVTCHN_WORD_BITS)), __ATOMIC_SEQ_CST);
+    evtchn_unmask(s->evtchn_pending, s->evtchn_mask,
+                  &s->vcpu_info[0].evtchn_pending_sel,
+                  &s->vcpu_info[0].evtchn_upcall_pending, port);
     return 0;
 }
 

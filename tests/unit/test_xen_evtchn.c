@@ -84,3 +84,37 @@ TEST(evtchn_hostile_selector_stays_inside_the_arrays)
     free(p);
     free(m);
 }
+
+/* Unmasking a port whose event came while it was masked: Xen set only the
+ * pending bit, so the unmask must select the word and raise the upcall,
+ * or the scan never looks and the port stays pending (and deaf) forever. */
+TEST(evtchn_unmask_raises_an_event_that_came_while_masked)
+{
+    uint64_t sel = 0;
+    uint8_t upcall = 0;
+
+    reset();
+    mask[1] = 1ull << 7;
+    pending[1] = 1ull << 7; /* VIRQ_TIMER fired while masked */
+    CHECK(evtchn_unmask(pending, mask, &sel, &upcall, 64 + 7));
+    CHECK(mask[1] == 0 && sel == 1ull << 1 && upcall == 1);
+    CHECK(evtchn_scan(pending, mask, sel, record, 0) == 1);
+    CHECK(ngot == 1 && got[0] == 64 + 7 && pending[1] == 0);
+}
+
+TEST(evtchn_unmask_raises_nothing_without_an_event)
+{
+    uint64_t sel = 0;
+    uint8_t upcall = 0;
+
+    reset();
+    mask[63] = ~0ull;
+    CHECK(!evtchn_unmask(pending, mask, &sel, &upcall, EVTCHN_PORTS - 1));
+    CHECK(mask[63] == ~0ull >> 1 && sel == 0 && upcall == 0);
+    /* The word already selected: a scan is due anyway, no second raise. */
+    pending[0] = 1;
+    mask[0] = 1;
+    sel = 1;
+    CHECK(!evtchn_unmask(pending, mask, &sel, &upcall, 0));
+    CHECK(mask[0] == 0 && sel == 1 && upcall == 0);
+}
