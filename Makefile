@@ -194,7 +194,8 @@ PURE_SRCS := \
   lib/time/civil.c \
   lib/time/tsc_rate.c \
   lib/xen/console_ring.c \
-  lib/xen/evtchn_scan.c
+  lib/xen/evtchn_scan.c \
+  lib/xen/pvclock.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) lib/mm/objpool.c lib/mm/kalloc.c lib/fd/fd.c lib/fd/eventfd.c

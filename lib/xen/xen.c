@@ -8,6 +8,7 @@
 #include <tern/io.h>
 #include <tern/log.h>
 #include <tern/xen.h>
+#include <tern/xen_pvclock.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/errno.h>
 #include <xen/memory.h>
@@ -123,32 +124,41 @@ int xen_memory_map(struct mem_region *out, unsigned cap)
     return rc < 0 ? -XEN_E2BIG : (int)rc;
 }
 
-/* Xen's pvclock: system time = system_time + scaled (tsc - tsc_timestamp),
- * read under the version counter (odd while Xen updates it). */
+static const volatile struct vcpu_time_info *time_info(void)
+{
+    return &((const volatile struct shared_info *)shared_info_page)
+                ->vcpu_info[0]
+                .time;
+}
+
+/* Xen's pvclock, read under the version counter (odd while Xen updates
+ * it).  The TSC is read inside the versioned section, after an lfence:
+ * a TSC read that ran ahead of the record, or one taken after Xen moved
+ * the vCPU and rewrote the record, would not match the stamp.  0 when
+ * shared_info is not mapped or the record is not usable. */
 uint64_t xen_system_time_ns(void)
 {
-    const volatile struct vcpu_time_info *t =
-        &((const volatile struct shared_info *)shared_info_page)
-             ->vcpu_info[0]
-             .time;
-    uint32_t version, mul;
-    uint64_t stamp, base, delta;
-    int8_t shift;
+    const volatile struct vcpu_time_info *t = time_info();
+    struct pvclock_snapshot p;
+    uint32_t version;
+    uint64_t tsc;
 
     if (!shared_info_mapped)
         return 0;
     do {
         version = t->version;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        stamp = t->tsc_timestamp;
-        base = t->system_time;
-        mul = t->tsc_to_system_mul;
-        shift = t->tsc_shift;
+        p.tsc_timestamp = t->tsc_timestamp;
+        p.system_time = t->system_time;
+        p.mul = t->tsc_to_system_mul;
+        p.shift = t->tsc_shift;
+        __asm__ volatile("lfence" : : : "memory");
+        tsc = rdtsc();
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ((version & 1) || version != t->version);
-    delta = rdtsc() - stamp;
-    delta = shift >= 0 ? delta << shift : delta >> -shift;
-    return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+    if (!pvclock_usable(p.mul, p.shift))
+        return 0;
+    return pvclock_ns(&p, tsc);
 }
 
 /* Wall clock (ns since the epoch) at system time 0. */
@@ -174,13 +184,9 @@ uint64_t xen_wallclock_base_ns(void)
 /* The TSC rate pvclock implies: ns = ((tsc << shift) * mul) >> 32. */
 uint64_t xen_tsc_hz(void)
 {
-    const volatile struct vcpu_time_info *t =
-        &((const volatile struct shared_info *)shared_info_page)
-             ->vcpu_info[0]
-             .time;
-    uint64_t hz = (1000000000ull << 32) / (t->tsc_to_system_mul ? t->tsc_to_system_mul : 1);
+    const volatile struct vcpu_time_info *t = time_info();
 
-    return t->tsc_shift >= 0 ? hz >> t->tsc_shift : hz << -t->tsc_shift;
+    return pvclock_tsc_hz(t->tsc_to_system_mul, t->tsc_shift);
 }
 
 struct shared_info *xen_shared_info(void)
