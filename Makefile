@@ -180,6 +180,7 @@ PURE_SRCS := \
   apps/pvhload/elf.c \
   apps/pvhload/place.c \
   arch/x86_64/irq_route.c \
+  arch/x86_64/pagetable.c \
   boot/cmdline.c \
   boot/phys.c \
   boot/pvh.c \

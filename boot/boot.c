@@ -129,6 +129,7 @@ void boot_main(struct boot_info *bi)
     mm_init(bi);
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
+    pr_info("paging: %s", paging_protect_kernel());
     boot_mark("memory");
     shutdown_init(bi->rsdp_paddr);
     clock_init();

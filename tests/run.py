@@ -794,7 +794,42 @@ def boot_tests(tmp):
     tests += xen_domu_tests(tmp)
     tests += pvhload_tests(tmp)
     tests += cpu_check_tests(tmp)
+    tests += paging_tests()
     return [t for t in tests if ONLY in t.name]
+
+
+def paging_tests():
+    """Write protection, no-execute, MMIO anywhere, attribute-keeping
+    splits (apps/fault-test/paging.c)."""
+    pf = (r"^tern: fatal: CPU exception 14 \(#PF page fault\), "
+          r"error code 0x{code}, rip 0x[0-9a-f]+, cr2 0x[0-9a-f]+$")
+    faults = [("write-text", "pc", "3"), ("write-rodata", "q35", "3"),
+              ("exec-data", "microvm", "11"), ("exec-stack", "pc", "11"),
+              ("exec-heap", "q35", "11")]
+    tests = [Boot(f"fault-test {m} {how} faults", "fault-test", m,
+                  append=f"-- {how}", status=debug_exit(TERN_EXIT_FAULT),
+                  forbid=(), expect=[pf.format(code=code),
+                                     rf"^tern: stopping with status {TERN_EXIT_FAULT}$"])
+             for how, m, code in faults]
+    tests += [
+        Boot("fault-test q35 mmio-high maps far above RAM", "fault-test",
+             "q35", append="tern.exit=debugexit -- mmio-high",
+             status=debug_exit(0),
+             expect=[r"^tern: paging: text read-only, the rest no-execute$",
+                     r"^fault-test: before 0xfffff0000: page 0 KiB absent",
+                     r"^fault-test: mapped 0xfffff0000: page 4 KiB present "
+                     r"writable uncached no-execute$",
+                     r"^fault-test: read 0x[0-9a-f]{8} at 0xfffff0000$",
+                     r"^tern: exit status 0$"]),
+        Boot("fault-test pc lapic stays uncached after a split nearby",
+             "fault-test", "pc", append="tern.exit=debugexit -- lapic-split",
+             status=debug_exit(0),
+             expect=[r"^fault-test: lapic after a split nearby 0xfee00000: "
+                     r"page 4 KiB present writable uncached no-execute$",
+                     r"^fault-test: neighbour 0xfee10000: page 4 KiB absent",
+                     r"^tern: exit status 0$"]),
+    ]
+    return tests
 
 
 class PvhloadBoot(Boot):

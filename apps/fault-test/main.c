@@ -17,6 +17,7 @@
  *   double-free   give back a page twice
  *   pic-spurious  raise what a spurious IRQ 7 and 15 of the 8259s would:
  *                 counted, not fatal
+ * and the paging modes of paging.c (write-text, exec-data, mmio-high...).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <tern/mm.h>
 #include <tern/tern.h>
 #include <tern/thread.h>
+#include "paging.h"
 
 #define BIG_FRAME (256 * 1024) /* above any default stack, guard included */
 
@@ -151,6 +153,8 @@ int main(int argc, char **argv)
         return 2;
     }
     tern_printf("fault-test: %s\n", argv[1]);
+    if ((r = paging_fault(argv[1])) != -1) /* the modes that may return */
+        return r;
     r = fault(argv[1], argc > 2 ? argv[2] : 0);
     if (r == -1)
         tern_printf("fault-test: unknown fault '%s'\n", argv[1]);

@@ -8,6 +8,7 @@
  */
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
+#define EFER_NXE (1 << 11)
 #define CR0_PG (1 << 31)
 
         .text
@@ -33,7 +34,7 @@ pvhload_jump:
         mov     %eax, %cr0              /* paging off: long mode inactive */
         mov     $MSR_EFER, %ecx
         rdmsr
-        and     $~EFER_LME, %eax
+        and     $~(EFER_LME | EFER_NXE), %eax /* no-execute: ours, not the ABI's */
         wrmsr
         xor     %eax, %eax
         mov     %eax, %cr4
@@ -50,7 +51,9 @@ pvhload_jump:
         xor     %ebp, %ebp
         jmp     *%edi
 
-        .section .rodata
+        /* Writable: the CPU sets the accessed bits when cs and ds are
+         * loaded, while paging (and write protection) is still on. */
+        .data
         .p2align 3
 jump_gdt:
         .quad   0

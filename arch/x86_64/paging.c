@@ -1,104 +1,160 @@
-/* Identity mapping of RAM above 4 GiB, with 2 MiB pages, on the page
- * tables the entry built.  Table pages come from the page allocator, which
- * hands out low (already mapped) memory first. */
-#include <string.h>
+/* The kernel's identity map, on the page tables the entry built (2 MiB
+ * pages over [0, 4 GiB)), changed only through the walker in
+ * pagetable.c.  Table pages come from the page allocator below 4 GiB,
+ * which the entry's map covers, so a new table can be written at once. */
 #include <tern/exit.h>
 #include <tern/io.h>
 #include <tern/log.h>
 #include <tern/mm.h>
+#include <tern/pagetable.h>
 
-#define PTE_P 0x1ull
-#define PTE_W 0x2ull
-#define PTE_PWT 0x8ull
-#define PTE_PCD 0x10ull
-#define PTE_PS 0x80ull
-#define PTE_ADDR 0x000ffffffffff000ull
 #define FOUR_GIB (4ull << 30)
-#define TWO_MIB (2ull << 20)
+#define CR0_WP (1ull << 16)
+#define MSR_EFER 0xc0000080
+#define EFER_NXE (1ull << 11)
+#define CPUID_EXT_NX (1u << 20)
 
 extern uint64_t boot_pml4[512];
+extern char _text_start[], _text_end[], _rodata_end[];
 
-static uint64_t *next_table(uint64_t *table, unsigned index)
+static uint64_t alloc_table(void *ctx)
 {
-    uint64_t page;
-
-    if (!(table[index] & PTE_P)) {
-        page = page_alloc_low(1, FOUR_GIB);
-        if (!page)
-            tern_fatal(TERN_EXIT_PANIC, "paging: no page for a page table");
-        memset((void *)(uintptr_t)page, 0, PAGE_SIZE);
-        table[index] = page | PTE_P | PTE_W;
-    }
-    return (uint64_t *)(uintptr_t)(table[index] & PTE_ADDR);
+    (void)ctx;
+    return page_alloc_low(1, FOUR_GIB);
 }
 
-static void map_2m(uint64_t addr)
+static uint64_t *table_at(void *ctx, uint64_t paddr)
 {
-    uint64_t *pdpt = next_table(boot_pml4, (addr >> 39) & 511);
-    uint64_t *pd = next_table(pdpt, (addr >> 30) & 511);
+    (void)ctx;
+    return (uint64_t *)(uintptr_t)paddr;
+}
 
-    pd[(addr >> 21) & 511] = addr | PTE_P | PTE_W | PTE_PS;
+static struct pagetable kernel_pt = {
+    (uintptr_t)boot_pml4, alloc_table, table_at, 0,
+    PT_P | PT_W | PT_PWT | PT_PCD, /* PT_NX once EFER.NXE is on */
+};
+
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/* Bits of physical address the CPU implements (CPUID 0x80000008). */
+static unsigned phys_bits(void)
+{
+    uint32_t a, b, c, d;
+
+    cpuid(0x80000000, &a, &b, &c, &d);
+    if (a < 0x80000008)
+        return 36;
+    cpuid(0x80000008, &a, &b, &c, &d);
+    return a & 0xff;
+}
+
+/* Run a walker result: a change that cannot be made leaves the kernel
+ * without memory it counted on, so it is fatal, with what was asked. */
+static void done(enum pt_status st, const char *what, uint64_t start,
+                 uint64_t end)
+{
+    if (st == PT_NO_MEMORY)
+        tern_fatal(TERN_EXIT_PANIC, "paging: no page for a page table "
+                   "(%s 0x%llx-0x%llx)", what, (unsigned long long)start,
+                   (unsigned long long)end);
+    if (st != PT_OK)
+        tern_fatal(TERN_EXIT_PANIC, "paging: %s 0x%llx-0x%llx: not "
+                   "mappable", what, (unsigned long long)start,
+                   (unsigned long long)end);
+    write_cr3(read_cr3()); /* drop stale translations, large ones too */
 }
 
 void paging_map_ram(const struct mem_range *ram, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
-        uint64_t start = ram[i].start & ~(TWO_MIB - 1);
+        uint64_t start = ram[i].start < FOUR_GIB ? FOUR_GIB : ram[i].start;
 
-        if (start < FOUR_GIB)
-            start = FOUR_GIB;
-        for (uint64_t a = start; a < ram[i].end; a += TWO_MIB)
-            map_2m(a);
+        if (start < ram[i].end)
+            done(pt_map(&kernel_pt, start, ram[i].end, PT_DATA), "RAM",
+                 start, ram[i].end);
     }
-    write_cr3(read_cr3()); /* drop any stale translations */
 }
 
-/* The 4 KiB page-table entry for addr, splitting the 2 MiB page that maps
- * it into 512 small ones on first use. */
-static uint64_t *pte_4k(uint64_t addr)
+int paging_map_mmio(uint64_t phys, uint64_t size)
 {
-    uint64_t *pdpt = next_table(boot_pml4, (addr >> 39) & 511);
-    uint64_t *pd = next_table(pdpt, (addr >> 30) & 511);
-    uint64_t *pde = &pd[(addr >> 21) & 511];
-    uint64_t *pt;
+    uint64_t end = phys + size;
 
-    if (*pde & PTE_PS) {
-        uint64_t base = *pde & ~(TWO_MIB - 1) & PTE_ADDR;
-
-        pt = (uint64_t *)(uintptr_t)page_alloc_low(1, FOUR_GIB);
-        if (!pt)
-            tern_fatal(TERN_EXIT_PANIC, "paging: no page to split 0x%llx",
-                       (unsigned long long)addr);
-        for (unsigned i = 0; i < 512; i++)
-            pt[i] = (base + i * PAGE_SIZE) | PTE_P | PTE_W;
-        *pde = (uintptr_t)pt | PTE_P | PTE_W;
-    } else {
-        pt = next_table(pd, (addr >> 21) & 511);
+    if (end < phys || end > (1ull << phys_bits()) || end > PT_ADDR_LIMIT) {
+        pr_err("paging: MMIO 0x%llx-0x%llx lies past the CPU's %u-bit "
+               "physical address space",
+               (unsigned long long)phys, (unsigned long long)end,
+               phys_bits());
+        return -1;
     }
-    return &pt[(addr >> 12) & 511];
+    done(pt_map(&kernel_pt, phys, end, PT_MMIO), "MMIO", phys, end);
+    return 0;
+}
+
+void paging_uncache(uint64_t addr)
+{
+    paging_map_mmio(addr, 1);
 }
 
 void paging_set_present(uint64_t addr, bool present)
 {
-    uint64_t page = addr & ~(PAGE_SIZE - 1);
+    uint64_t page = addr & ~(PAGE_SIZE - 1), size;
+    enum pt_status st;
 
-    *pte_4k(page) = present ? page | PTE_P | PTE_W : 0;
-    __asm__ volatile("invlpg (%0)" : : "r"((uintptr_t)page) : "memory");
+    if (present && !pt_lookup(&kernel_pt, page, &size) && !size)
+        st = pt_map(&kernel_pt, page, page + PAGE_SIZE, PT_DATA);
+    else
+        st = pt_change(&kernel_pt, page, page + PAGE_SIZE,
+                       present ? PT_P : 0, present ? 0 : PT_P);
+    done(st, present ? "map" : "unmap", page, page + PAGE_SIZE);
 }
 
-extern uint64_t boot_pd[4 * 512];
-
-/* Device memory must not be cached: drivers call this for each MMIO
- * region they use (the identity map is write-back everywhere otherwise). */
-void paging_uncache(uint64_t addr)
+uint64_t paging_query(uint64_t addr, uint64_t *page_size)
 {
-    uint64_t *pdpt = next_table(boot_pml4, (addr >> 39) & 511);
-    uint64_t *pd = next_table(pdpt, (addr >> 30) & 511);
-    uint64_t *pde = &pd[(addr >> 21) & 511];
+    return pt_lookup(&kernel_pt, addr, page_size);
+}
 
-    if (*pde & PTE_PS)
-        *pde |= PTE_PCD | PTE_PWT;
-    else
-        *pte_4k(addr) |= PTE_PCD | PTE_PWT;
-    write_cr3(read_cr3());
+static bool cpu_has_nx(void)
+{
+    uint32_t a, b, c, d;
+
+    cpuid(0x80000000, &a, &b, &c, &d);
+    if (a < 0x80000001)
+        return false;
+    cpuid(0x80000001, &a, &b, &c, &d);
+    return d & CPUID_EXT_NX;
+}
+
+/* Text read-only and executable, rodata read-only, everything else (data,
+ * bss, stacks, heap, page tables, devices) writable where it was and never
+ * executable.  CR0.WP makes the kernel itself honour read-only pages. */
+const char *paging_protect_kernel(void)
+{
+    uint64_t text = (uintptr_t)_text_start, etext = (uintptr_t)_text_end;
+    uint64_t erodata = (uintptr_t)_rodata_end;
+    bool nx = cpu_has_nx();
+
+    if (nx) {
+        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+        kernel_pt.supported |= PT_NX;
+    }
+    done(pt_change(&kernel_pt, text, erodata, 0, PT_W), "protect", text,
+         erodata);
+    /* Not the text itself: this code runs from it while the map changes. */
+    done(pt_change(&kernel_pt, 0, text, PT_NX, 0), "protect", 0, text);
+    done(pt_change(&kernel_pt, etext, PT_ADDR_LIMIT, PT_NX, 0), "protect",
+         etext, PT_ADDR_LIMIT);
+    write_cr0(read_cr0() | CR0_WP);
+    return nx ? "text read-only, the rest no-execute"
+              : "text read-only (CPU without NX: all executable)";
 }

@@ -30,12 +30,25 @@ const struct page_allocator *mm_pages(void);
 
 /* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */
 void paging_map_ram(const struct mem_range *ram, unsigned n);
-/* arch: map the page (2 MiB, or 4 KiB where split) holding addr uncached:
- * drivers call it for every MMIO region they touch. */
+/* arch: map [phys, phys + size) uncached, not executable, wherever it
+ * lies in the physical address space and whether or not it was mapped
+ * before: drivers call it for every MMIO region they touch.  -1 with an
+ * error line when the CPU cannot address it. */
+int paging_map_mmio(uint64_t phys, uint64_t size);
+/* arch: the same for the 4 KiB page holding addr. */
 void paging_uncache(uint64_t addr);
 
 /* arch: map or unmap one 4 KiB page of the identity map (NULL page,
  * stack guard pages). */
 void paging_set_present(uint64_t addr, bool present);
+
+/* arch: the attributes (PT_* bits of tern/pagetable.h) of the mapping of
+ * addr and its page size; 0 and size 0 when addr is not mapped.  For
+ * tests and diagnostics. */
+uint64_t paging_query(uint64_t addr, uint64_t *page_size);
+
+/* arch: write protection and no-execute on: the image's text read-only
+ * and the only executable range, rodata read-only.  Says what it did. */
+const char *paging_protect_kernel(void);
 
 #endif

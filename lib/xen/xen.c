@@ -16,7 +16,14 @@
 #include <xen/xen.h>
 #include "hypercall.h"
 
-uint8_t xen_hypercall_page[4096] __attribute__((aligned(4096)));
+/* Xen writes the hypercall stubs here (through guest-physical memory,
+ * not our page tables) and we call into it: it belongs with the text,
+ * the only executable range once paging_protect_kernel has run. */
+__asm__(".pushsection .text.xen_hypercall_page, \"ax\", @progbits\n"
+        ".p2align 12\n"
+        ".globl xen_hypercall_page\n"
+        "xen_hypercall_page: .skip 4096\n"
+        ".popsection");
 static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 static uint32_t cpuid_base;
 static bool shared_info_mapped;
