@@ -129,6 +129,9 @@ void boot_main(struct boot_info *bi)
     mm_init(bi);
     ram = mm_usable(&n);
     paging_map_ram(ram, n);
+    /* The loader's pieces (modules above all) are RAM kept out of the
+     * usable ranges: mapped too, or a module above 4 GiB faults. */
+    paging_map_ram(bi->reserved, bi->reserved_count);
     pr_info("paging: %s", paging_protect_kernel());
     boot_mark("memory");
     shutdown_init(bi->rsdp_paddr);

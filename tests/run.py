@@ -897,6 +897,17 @@ PVHLOAD_FAULTS = [
 ]
 
 
+def module_high_crc(out):
+    """bootinfo read the whole module pvhload put above 4 GiB: its ELF
+    image, zero-padded to 2 MiB + 4 KiB (apps/pvhload/main.c)."""
+    data = open(os.path.join(BUILD, "bootinfo", "tern-bootinfo.elf"), "rb").read()
+    size = (max(len(data), (2 << 20) + 4096) + 4095) & ~4095
+    data += bytes(size - len(data))
+    want = (rf"^bootinfo: module 0 addr 0x1[0-9a-f]{{8}} size {size} "
+            rf"crc32 0x{zlib.crc32(data):08x} ")
+    return None if re.search(want, out, re.M) else f"missing /{want}/"
+
+
 def pvhload_tests(tmp):
     tests = []
     for fault, guest, status, line in PVHLOAD_FAULTS:
@@ -942,6 +953,13 @@ def pvhload_tests(tmp):
                     debug_exit_device=False,
                     expect=[r"^Hello from Tern$", r"^tern: exit status 0$"],
                     forbid=(r"tern: fatal", r"ACPI unusable")),
+        PvhloadBoot("pvhload module-high: a module above 4 GiB is mapped",
+                    "bootinfo", "module-high", mem="5G",
+                    append="tern.exit=debugexit -- hi --exit=7",
+                    status=debug_exit(7), check=module_high_crc,
+                    expect=[r"^pvhload: \d+ segment\(s\), .* fault module-high",
+                            r"^bootinfo: module 0 addr 0x1[0-9a-f]{8} ",
+                            r"^tern: exit status 7$"]),
         PvhloadBoot("pvhload gives a loader pvhcheck passes", "pvhcheck",
                     "none", append="tern.exit=debugexit", status=debug_exit(0),
                     expect=[r"^PASS tr: a 32-bit TSS", r"^Test result: SUCCESS$"],

@@ -19,6 +19,10 @@
 #include "elf.h"
 #include "place.h"
 
+#define FOUR_GIB (4ull << 30)
+#define TWO_MIB (2ull << 20)
+#define MODULE_HIGH_SIZE (TWO_MIB + PAGE_SIZE)
+
 void pvhload_jump(uint32_t entry, uint32_t start_info)
     __attribute__((noreturn));
 
@@ -60,6 +64,34 @@ static void load(const struct elf_image *img, const uint8_t *file)
         memcpy(dst, file + s->offset, s->filesz);
         memset(dst + s->filesz, 0, s->memsz - s->filesz);
     }
+}
+
+/* For --fault=module-high: the module copied to free RAM above 4 GiB, at
+ * a 2 MiB boundary and padded with zeros to more than 2 MiB, so whole
+ * 2 MiB pages hold nothing but the module (no usable RAM shares them,
+ * and the kernel must map the module itself).  0 when no such RAM. */
+static uint64_t place_module_high(const struct boot_module *m,
+                                  uint64_t *size)
+{
+    const struct page_allocator *pa = mm_pages();
+
+    *size = m->size > MODULE_HIGH_SIZE ? m->size : MODULE_HIGH_SIZE;
+    *size = (*size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    for (unsigned i = pa->nfree; i-- > 0;) {
+        const struct mem_range *r = &pa->free[i];
+        uint64_t at;
+
+        if (r->end - r->start < *size)
+            continue;
+        at = (r->end - *size) & ~(TWO_MIB - 1);
+        if (at < r->start || at < FOUR_GIB)
+            continue;
+        memcpy((void *)(uintptr_t)at, (const void *)(uintptr_t)m->paddr,
+               m->size);
+        memset((uint8_t *)(uintptr_t)at + m->size, 0, *size - m->size);
+        return at;
+    }
+    return 0;
 }
 
 static uint64_t map_end(const struct boot_info *bi)
@@ -131,6 +163,13 @@ int main(int argc, char **argv)
     for (unsigned i = 1; i < img.nsegments; i++)
         if (img.segments[i].paddr + img.segments[i].memsz > in.image_end)
             in.image_end = img.segments[i].paddr + img.segments[i].memsz;
+    if (!strcmp(fault, "module-high") &&
+        !(in.module_paddr = place_module_high(m, &in.module_size))) {
+        printf("pvhload: module-high: no free RAM above 4 GiB for %llu "
+               "bytes (give the VM 5G)\n",
+               (unsigned long long)MODULE_HIGH_SIZE);
+        return 2;
+    }
     si = pvh_build(&in, fault, area, (uintptr_t)area, why, sizeof(why));
     if (!si) {
         printf("pvhload: %s\n", why);
