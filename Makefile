@@ -185,6 +185,7 @@ PURE_SRCS := \
   boot/phys.c \
   boot/pvh.c \
   boot/pvh_memory.c \
+  lib/acpi/extent.c \
   lib/acpi/regs.c \
   lib/acpi/tables.c \
   lib/console/format.c \

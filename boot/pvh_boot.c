@@ -1,6 +1,7 @@
 /* PVH entry, C side: called by arch/x86_64/pvh_entry.S in long mode with
  * the start_info address.  Copies what the loader gave into boot_info,
  * then joins boot_main().  Nothing after this file sees start_info. */
+#include <tern/acpi.h>
 #include <tern/arch.h>
 #include <tern/boot.h>
 #include <tern/bootstats.h>
@@ -22,10 +23,39 @@ extern char _image_start[], _image_end[];
 
 static struct boot_info boot_info;
 
+/* fw_cfg's map calls the firmware's ACPI tables RAM (they sit at the top
+ * of low RAM): an app that fills memory would overwrite them and power-off
+ * would find no FADT.  Mark them ACPI, as the firmware's own map does. */
+static unsigned add_acpi_tables(struct boot_info *bi, unsigned n)
+{
+    enum { MAX_RANGES = 8 };
+    struct mem_range tables[MAX_RANGES];
+    uint64_t rsdp = acpi_find_rsdp(&boot_low_window, bi->rsdp_paddr);
+    int found = rsdp ? acpi_table_extents(&boot_low_window, rsdp, tables,
+                                          MAX_RANGES)
+                     : 0;
+    unsigned count = found < 0 ? MAX_RANGES : (unsigned)found;
+
+    if (found < 0 || count > BOOT_MAX_MEMMAP - n) {
+        pr_warn("memmap: the ACPI tables under the RSDP at 0x%llx lie in "
+                "more ranges than the map has room for; some may be "
+                "overwritten",
+                (unsigned long long)rsdp);
+        if (count > BOOT_MAX_MEMMAP - n)
+            count = BOOT_MAX_MEMMAP - n;
+    }
+    for (unsigned i = 0; i < count; i++)
+        bi->memmap[n++] = (struct mem_region){
+            tables[i].start, tables[i].end - tables[i].start,
+            XEN_HVM_MEMMAP_TYPE_ACPI};
+    return n;
+}
+
 /* start_info version 0 (or a v1 without a map): on QEMU the E820 table
  * QEMU gives the firmware is in fw_cfg.  It is QEMU's view, before the
  * firmware's own carve-outs: it calls 0-0xc0000000 RAM straight through
- * the VGA hole and the BIOS ROM, so the legacy area is added as reserved.
+ * the VGA hole and the BIOS ROM and the ACPI tables, so the legacy area is
+ * added as reserved and the tables as ACPI.
  * Under Xen the map comes from the hypervisor (XENMEM_memory_map), which
  * the Xen support adds. */
 static void find_memmap_elsewhere(struct boot_info *bi)
@@ -47,11 +77,13 @@ static void find_memmap_elsewhere(struct boot_info *bi)
 #endif
     n = fwcfg_read_e820(bi->memmap, BOOT_MAX_MEMMAP - 1);
 
-    if (n > 0)
+    if (n > 0) {
         bi->memmap[n++] = (struct mem_region){LEGACY_HOLE_START,
                                               LEGACY_HOLE_END -
                                                   LEGACY_HOLE_START,
                                               XEN_HVM_MEMMAP_TYPE_RESERVED};
+        n = (int)add_acpi_tables(bi, (unsigned)n);
+    }
     if (n <= 0)
         tern_fatal(TERN_EXIT_BAD_MEMMAP,
                    "start_info version %u gives no memory map and QEMU "

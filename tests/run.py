@@ -960,6 +960,13 @@ def pvhload_tests(tmp):
                     expect=[r"^pvhload: \d+ segment\(s\), .* fault module-high",
                             r"^bootinfo: module 0 addr 0x1[0-9a-f]{8} ",
                             r"^tern: exit status 7$"]),
+        *[PvhloadBoot(f"pvhload {fault}: filling memory spares the ACPI tables",
+                      "bootinfo", fault, debug_exit_device=False, timeout=30,
+                      append="-- --fill-memory",
+                      expect=[r"^tern: memory map from fw_cfg etc/e820: ",
+                              r"^bootinfo: filled [1-9]\d* free pages",
+                              r"^tern: exit status 0$"])
+          for fault in ("version-0", "no-memmap")],
         PvhloadBoot("pvhload gives a loader pvhcheck passes", "pvhcheck",
                     "none", append="tern.exit=debugexit", status=debug_exit(0),
                     expect=[r"^PASS tr: a 32-bit TSS", r"^Test result: SUCCESS$"],

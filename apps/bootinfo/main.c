@@ -2,10 +2,12 @@
  * bootinfo: print what the loader passed, as received, then what Tern
  * made of it.  Boot tests compare these lines with what they passed.
  * Arguments: "--touch-high" writes and reads back a page in the highest
- * usable range (proving RAM above 4 GiB is mapped); "--exit=N" makes N
- * the exit status (proving the status reaches the VMM); "--irq" lists
- * the I/O APICs and routes the last GSI of each to a vector of the
- * allocator's, read back from the chip.
+ * usable range (proving RAM above 4 GiB is mapped); "--fill-memory" takes
+ * every free page and writes all of it (what the allocator hands out must
+ * be free to overwrite: power-off still reads the firmware's ACPI tables
+ * afterwards); "--exit=N" makes N the exit status (proving the status
+ * reaches the VMM); "--irq" lists the I/O APICs and routes the last GSI
+ * of each to a vector of the allocator's, read back from the chip.
  */
 #include <string.h>
 #include <tern/arch.h>
@@ -110,6 +112,18 @@ static int touch_highest_page(void)
     return 0;
 }
 
+static void fill_memory(void)
+{
+    uint64_t pages = 0, page;
+
+    while ((page = page_alloc(1)) != 0) {
+        memset((void *)(uintptr_t)page, 0xa5, PAGE_SIZE);
+        pages++;
+    }
+    tern_printf("bootinfo: filled %llu free pages with 0xa5\n",
+                (unsigned long long)pages);
+}
+
 static int parse_status(const char *s)
 {
     int v = 0;
@@ -168,6 +182,8 @@ int main(int argc, char **argv)
             return 1;
         if (strcmp(argv[i], "--irq") == 0)
             print_irq_routing();
+        if (strcmp(argv[i], "--fill-memory") == 0)
+            fill_memory();
         if (strncmp(argv[i], "--exit=", 7) == 0)
             status = parse_status(argv[i] + 7);
     }

@@ -101,6 +101,16 @@ int acpi_find_pm_timer(const struct phys_window *w, uint64_t rsdp_hint,
                        uint16_t *port, unsigned *bits, char *why,
                        unsigned whylen);
 
+/* The RSDP to use: rsdp_hint when it holds a valid one, else the spec's
+ * search; 0 when there is none. */
+uint64_t acpi_find_rsdp(const struct phys_window *w, uint64_t rsdp_hint);
+
+/* The pages the firmware's ACPI tables under the RSDP at rsdp occupy
+ * (RSDP, RSDT, XSDT, the tables they list, FACS, DSDT), merged into at
+ * most cap ranges: their number, or -1 when they did not fit in cap. */
+int acpi_table_extents(const struct phys_window *w, uint64_t rsdp,
+                       struct mem_range *out, unsigned cap);
+
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);
 

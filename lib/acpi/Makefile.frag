@@ -1,1 +1,2 @@
-obj-y += lib/acpi/tables.c lib/acpi/regs.c lib/acpi/poweroff.c
+obj-y += lib/acpi/tables.c lib/acpi/regs.c lib/acpi/poweroff.c \
+         lib/acpi/extent.c

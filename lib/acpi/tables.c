@@ -290,6 +290,14 @@ static uint64_t resolve_rsdp(struct ctx *c, uint64_t hint)
     return find_rsdp(c);
 }
 
+uint64_t acpi_find_rsdp(const struct phys_window *w, uint64_t rsdp_hint)
+{
+    char why[8];
+    struct ctx c = {w, why, sizeof(why)};
+
+    return resolve_rsdp(&c, rsdp_hint);
+}
+
 int acpi_find_poweroff(const struct phys_window *w, uint64_t rsdp_hint,
                        struct acpi_poweroff *out, char *why, unsigned whylen)
 {
