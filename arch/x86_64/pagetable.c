@@ -5,8 +5,10 @@
  * 1 GiB) pages with PS set.  A large page that an operation covers only
  * in part is split first, and its small pages inherit every attribute it
  * had, so an uncached or read-only mapping survives its neighbour's
- * change.  Table entries are always present and writable with no NX:
- * protection is decided at the leaves alone.  Pure logic; the caller
+ * change.  Table entries are always present and writable; they carry NX
+ * only when a change made everything below them non-executable (the boot
+ * sweep: one entry instead of 512), and hand it down to their entries
+ * before anything below can become executable.  Pure logic; the caller
  * flushes the TLB.
  */
 #include <stdbool.h>
@@ -65,29 +67,37 @@ static bool leaf_done(const struct op *op, uint64_t e, int level,
     return ((changed(op, e) ^ e) & PT_ATTRS) == 0;
 }
 
-static uint64_t split_entry(uint64_t e, int level, unsigned i)
-{
-    uint64_t child = leaf_addr(e, level) + i * span(level - 1);
-
-    child |= e & PTE_KEEP;
-    if (level - 1 == 0)
-        return child | ((e & PTE_PAT_LARGE) ? PTE_PAT_4K : 0);
-    return child | PTE_PS | (e & PTE_PAT_LARGE);
-}
-
-/* A fresh table, zeroed or (from_leaf) holding the large page e split
- * into 512 pages of the next level. */
+/* A fresh table, zeroed or (e != 0) holding the large page e split into
+ * 512 pages of the next level with e's attributes; entries [lo, hi) get
+ * set and clear applied on the way (a change fused with its split). */
 static enum pt_status new_table(const struct pagetable *pt, int level,
-                                uint64_t e, bool from_leaf, uint64_t *paddr)
+                                uint64_t e, uint64_t *paddr, unsigned lo,
+                                unsigned hi, uint64_t set, uint64_t clear)
 {
-    uint64_t *t;
+    uint64_t *t, step = span(level - 1), flags = e & PTE_KEEP;
+    uint64_t addr = leaf_addr(e, level), changed_flags;
+    unsigned i = 0;
 
     *paddr = pt->alloc(pt->ctx);
     if (!*paddr)
         return PT_NO_MEMORY;
     t = pt->table(pt->ctx, *paddr);
-    for (unsigned i = 0; i < 512; i++)
-        t[i] = from_leaf ? split_entry(e, level, i) : 0;
+    if (!e) {
+        for (; i < 512; i++)
+            t[i] = 0;
+        return PT_OK;
+    }
+    if (level - 1 == 0)
+        flags |= (e & PTE_PAT_LARGE) ? PTE_PAT_4K : 0;
+    else
+        flags |= PTE_PS | (e & PTE_PAT_LARGE);
+    changed_flags = (flags | set) & ~clear;
+    for (; i < lo; i++, addr += step)
+        t[i] = addr | flags;
+    for (; i < hi; i++, addr += step)
+        t[i] = addr | changed_flags;
+    for (; i < 512; i++, addr += step)
+        t[i] = addr | flags;
     return PT_OK;
 }
 
@@ -95,42 +105,96 @@ static enum pt_status walk(const struct pagetable *pt, uint64_t table,
                            int level, uint64_t start, uint64_t end,
                            const struct op *op);
 
-/* One entry of a table at level, covering [base, base + span), of which
- * the operation concerns [start, end). */
-static enum pt_status visit(const struct pagetable *pt, uint64_t *e, int level,
-                            uint64_t base, uint64_t start, uint64_t end,
-                            const struct op *op)
+/* Whether op can make something executable under a no-execute table
+ * entry, which then has to hand its NX down to its entries first. */
+static bool frees_execution(const struct op *op)
 {
-    bool whole = start == base && end == base + span(level);
+    return op->map ? !(op->attrs & PT_NX) : (op->clear & PT_NX) != 0;
+}
+
+static void push_nx_down(const struct pagetable *pt, uint64_t *e)
+{
+    uint64_t *t = pt->table(pt->ctx, *e & PTE_ADDR);
+
+    for (unsigned i = 0; i < 512; i++)
+        if (t[i])
+            t[i] |= PT_NX;
+    *e &= ~PT_NX;
+}
+
+/* A run of entries the operation covers whole, from t[i] up to t[last]:
+ * the common case (the boot sweeps NX over the whole map), so it is a
+ * tight loop with the operation's bits in locals.  A table entry is
+ * marked NX itself rather than all 512 entries below it.  Returns the
+ * first entry it leaves to visit(), or last. */
+static __attribute__((noinline)) unsigned
+whole_run(const struct op *op, uint64_t *t, unsigned i, unsigned last,
+          int level, uint64_t base)
+{
+    uint64_t set = op->set, clear = op->clear, size = span(level);
+    uint64_t leaf = op->attrs | (level ? PTE_PS : 0);
+    uint64_t is_leaf_bit = level ? PTE_PS : ~0ull; /* level 0: all leaves */
+    if (op->map) {
+        for (; i < last; i++, base += size) {
+            if (level > 1 || (t[i] && !is_leaf(t[i], level)))
+                return i;
+            t[i] = base | leaf;
+        }
+        return last;
+    }
+    if (set == PT_NX && clear == 0) {
+        /* The sweep: leaves and tables alike just take NX. */
+        for (; i < last; i++)
+            t[i] |= t[i] ? PT_NX : 0;
+        return last;
+    }
+    for (; i < last; i++) {
+        uint64_t v = t[i];
+
+        if (v == 0)
+            continue; /* never mapped: a change leaves it so */
+        if (v & is_leaf_bit)
+            t[i] = (v | set) & ~clear;
+        else
+            return i;
+    }
+    return last;
+}
+
+/* An entry (level 1 and up) of which the operation concerns [start, end):
+ * a part, or all of it where whole_entry could not do the work. */
+static enum pt_status visit(const struct pagetable *pt, uint64_t *e, int level,
+                            uint64_t start, uint64_t end, const struct op *op)
+{
     uint64_t below;
     enum pt_status st;
 
     if (*e == 0 && !op->map)
-        return PT_OK; /* never mapped: a change leaves it so */
-    if (level == 0) {
-        *e = op->map ? base | (op->attrs & PT_ATTRS) : changed(op, *e);
         return PT_OK;
-    }
-    if (*e == 0 && whole && level == 1) {
-        *e = base | PTE_PS | (op->attrs & PT_ATTRS);
+    if (*e && is_leaf(*e, level) &&
+        leaf_done(op, *e, level, leaf_addr(*e, level)))
         return PT_OK;
-    }
-    if (*e && is_leaf(*e, level)) {
-        if (whole && (level == 1 || !op->map)) {
-            *e = op->map ? base | PTE_PS | (op->attrs & PT_ATTRS)
-                         : changed(op, *e);
-            return PT_OK;
-        }
-        if (leaf_done(op, *e, level, leaf_addr(*e, level)))
-            return PT_OK;
+    if (*e && is_leaf(*e, level) && level == 1 && !op->map) {
+        /* Its 4 KiB pages in [start, end) are whole: split and change in
+         * one pass (the boot's protection splits the image's page so). */
+        unsigned lo = (start >> 12) & 511;
+
+        st = new_table(pt, level, *e, &below, lo,
+                       lo + (unsigned)((end - start) >> 12), op->set,
+                       op->clear);
+        if (st == PT_OK)
+            *e = below | PT_P | PT_W;
+        return st;
     }
     if (*e == 0 || is_leaf(*e, level)) {
-        st = new_table(pt, level, *e, *e != 0, &below);
+        st = new_table(pt, level, *e, &below, 0, 0, 0, 0);
         if (st != PT_OK)
             return st;
         /* Filled before it is linked: the old large page stays valid for
          * whoever uses it (this very code, maybe) until the swap. */
         *e = below | PT_P | PT_W;
+    } else if ((*e & PT_NX) && frees_execution(op)) {
+        push_nx_down(pt, e);
     }
     return walk(pt, *e & PTE_ADDR, level - 1, start, end, op);
 }
@@ -140,16 +204,29 @@ static enum pt_status walk(const struct pagetable *pt, uint64_t table,
                            const struct op *op)
 {
     uint64_t *t = pt->table(pt->ctx, table);
+    uint64_t size = span(level);
+    unsigned i = (start >> shift(level)) & 511;
+    enum pt_status st;
 
     while (start < end) {
-        uint64_t base = start & ~(span(level) - 1);
-        uint64_t stop = base + span(level) < end ? base + span(level) : end;
-        enum pt_status st = visit(pt, &t[(start >> shift(level)) & 511],
-                                  level, base, start, stop, op);
+        uint64_t base = start & ~(size - 1);
+        uint64_t stop = end - base > size ? base + size : end;
 
-        if (st != PT_OK)
+        if (base == start && stop == base + size) {
+            uint64_t n = (end - start) >> shift(level);
+            unsigned last = n < 512 - i ? i + (unsigned)n : 512;
+            unsigned stuck = whole_run(op, t, i, last, level, start);
+
+            start += (uint64_t)(stuck - i) * size;
+            i = stuck;
+            if (i == last)
+                continue;
+            stop = start + size;
+        }
+        if ((st = visit(pt, &t[i], level, start, stop, op)) != PT_OK)
             return st;
         start = stop;
+        i++;
     }
     return PT_OK;
 }
@@ -163,6 +240,7 @@ static enum pt_status run(const struct pagetable *pt, uint64_t start,
         return PT_BAD_RANGE;
     op->attrs &= keep;
     op->set &= keep;
+    op->clear &= PT_ATTRS;
     return walk(pt, pt->root, 3, start & ~(PAGE - 1),
                 (end + PAGE - 1) & ~(PAGE - 1), op);
 }
@@ -186,7 +264,7 @@ enum pt_status pt_change(const struct pagetable *pt, uint64_t start,
 uint64_t pt_lookup(const struct pagetable *pt, uint64_t addr,
                    uint64_t *page_size)
 {
-    uint64_t table = pt->root;
+    uint64_t table = pt->root, nx = 0;
 
     *page_size = 0;
     if (addr >= PT_ADDR_LIMIT)
@@ -198,8 +276,9 @@ uint64_t pt_lookup(const struct pagetable *pt, uint64_t addr,
             return 0;
         if (is_leaf(e, level)) {
             *page_size = span(level);
-            return e & PT_ATTRS;
+            return (e & PT_ATTRS) | nx;
         }
+        nx |= e & PT_NX; /* a table entry's NX covers all below it */
         table = e & PTE_ADDR;
     }
     return 0;

@@ -34,6 +34,19 @@ static struct pagetable kernel_pt = {
     PT_P | PT_W | PT_PWT | PT_PCD, /* PT_NX once EFER.NXE is on */
 };
 
+/* The end of the highest mapping made so far (the entry maps 4 GiB):
+ * where the no-execute sweep can stop. */
+static uint64_t mapped_top = FOUR_GIB;
+
+static enum pt_status map(uint64_t start, uint64_t end, uint64_t attrs)
+{
+    enum pt_status st = pt_map(&kernel_pt, start, end, attrs);
+
+    if (st == PT_OK && end > mapped_top)
+        mapped_top = end;
+    return st;
+}
+
 static inline uint64_t read_cr0(void)
 {
     uint64_t v;
@@ -81,7 +94,7 @@ void paging_map_ram(const struct mem_range *ram, unsigned n)
         uint64_t start = ram[i].start < FOUR_GIB ? FOUR_GIB : ram[i].start;
 
         if (start < ram[i].end)
-            done(pt_map(&kernel_pt, start, ram[i].end, PT_DATA), "RAM",
+            done(map(start, ram[i].end, PT_DATA), "RAM",
                  start, ram[i].end);
     }
 }
@@ -97,7 +110,7 @@ int paging_map_mmio(uint64_t phys, uint64_t size)
                phys_bits());
         return -1;
     }
-    done(pt_map(&kernel_pt, phys, end, PT_MMIO), "MMIO", phys, end);
+    done(map(phys, end, PT_MMIO), "MMIO", phys, end);
     return 0;
 }
 
@@ -111,8 +124,9 @@ void paging_set_present(uint64_t addr, bool present)
     uint64_t page = addr & ~(PAGE_SIZE - 1), size;
     enum pt_status st;
 
-    if (present && !pt_lookup(&kernel_pt, page, &size) && !size)
-        st = pt_map(&kernel_pt, page, page + PAGE_SIZE, PT_DATA);
+    pt_lookup(&kernel_pt, page, &size);
+    if (present && !size) /* never mapped: map it as data */
+        st = map(page, page + PAGE_SIZE, PT_DATA);
     else
         st = pt_change(&kernel_pt, page, page + PAGE_SIZE,
                        present ? PT_P : 0, present ? 0 : PT_P);
@@ -148,12 +162,14 @@ const char *paging_protect_kernel(void)
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
         kernel_pt.supported |= PT_NX;
     }
+    /* Not the text itself: this code runs from it while the map changes.
+     * The sweep past the text first: it splits the image's 2 MiB page
+     * and marks most of it in the same pass. */
+    done(pt_change(&kernel_pt, etext, mapped_top, PT_NX, 0), "protect",
+         etext, mapped_top);
+    done(pt_change(&kernel_pt, 0, text, PT_NX, 0), "protect", 0, text);
     done(pt_change(&kernel_pt, text, erodata, 0, PT_W), "protect", text,
          erodata);
-    /* Not the text itself: this code runs from it while the map changes. */
-    done(pt_change(&kernel_pt, 0, text, PT_NX, 0), "protect", 0, text);
-    done(pt_change(&kernel_pt, etext, PT_ADDR_LIMIT, PT_NX, 0), "protect",
-         etext, PT_ADDR_LIMIT);
     write_cr0(read_cr0() | CR0_WP);
     return nx ? "text read-only, the rest no-execute"
               : "text read-only (CPU without NX: all executable)";

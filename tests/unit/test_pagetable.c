@@ -218,3 +218,33 @@ TEST(pagetable_refuses_non_canonical_ranges)
           PT_OK);
     CHECK(attrs(&pt, PT_ADDR_LIMIT - 0x1000, 4096) == PT_MMIO);
 }
+
+/* The boot sweep marks whole tables NX at the table entry; making one
+ * page executable below hands the NX down first. */
+TEST(pagetable_nx_on_a_table_entry_is_handed_down)
+{
+    struct pagetable pt = boot_like();
+    unsigned before;
+
+    CHECK(pt_change(&pt, 0x400000, 0x600000, 0, PT_W) == PT_OK); /* split */
+    CHECK(pt_change(&pt, 0, PT_ADDR_LIMIT, PT_NX, 0) == PT_OK);
+    CHECK(tables[0][0] & PT_NX); /* hoisted: the PML4 entry */
+    CHECK(attrs(&pt, 0x400000, TWO_MIB) == (PT_P | PT_NX));
+    CHECK(attrs(&pt, 3 * GIB, TWO_MIB) == PT_DATA);
+    before = used;
+    CHECK(pt_change(&pt, 0x401000, 0x402000, 0, PT_NX) == PT_OK);
+    CHECK(used == before + 1); /* the 2 MiB page was split, nothing else */
+    CHECK(attrs(&pt, 0x401000, 4096) == PT_P);
+    CHECK(attrs(&pt, 0x400000, 4096) == (PT_P | PT_NX));
+    CHECK(attrs(&pt, 0x402000, 4096) == (PT_P | PT_NX));
+    CHECK(attrs(&pt, 0x600000, TWO_MIB) == PT_DATA);
+    CHECK(attrs(&pt, 3 * GIB, TWO_MIB) == PT_DATA);
+    /* A mapping that is executable, under a hoisted NX, is too. */
+    CHECK(pt_change(&pt, 0, PT_ADDR_LIMIT, PT_NX, 0) == PT_OK);
+    CHECK(pt_map(&pt, 0x800000, 0x801000, PT_P) == PT_OK);
+    CHECK(attrs(&pt, 0x800000, 4096) == PT_P);
+    CHECK(attrs(&pt, 0x801000, 4096) == PT_DATA);
+    /* An uncached change under it leaves the NX where it is. */
+    CHECK(pt_change(&pt, 2 * GIB, 2 * GIB + 1, PT_PCD, 0) == PT_OK);
+    CHECK(attrs(&pt, 2 * GIB, 4096) == (PT_DATA | PT_PCD));
+}
