@@ -233,17 +233,34 @@ static void print_registers(const struct trap_frame *f)
                 R(f->cs), R(f->ss), R(read_cr3()));
 }
 
+/* A fault in a guard page, or a double fault whose #PF could not push its
+ * frame one page below one: a stack-clash probe touches a page at its top,
+ * so rsp can already be a page past the guard when the probe hits it, and
+ * that page (rodata, or another stack's) is read-only or not ours.  The
+ * guard page's address in *guard. */
+static const char *overflow_owner(const struct trap_frame *f, uint64_t cr2,
+                                  uint64_t *guard)
+{
+    const char *owner = 0;
+
+    *guard = cr2;
+    if (f->vector == 14 || f->vector == 8)
+        owner = guard_owner(cr2);
+    if (!owner && f->vector == 8 && (owner = guard_owner(cr2 + PAGE_SIZE)))
+        *guard = cr2 + PAGE_SIZE;
+    *guard &= ~(PAGE_SIZE - 1);
+    return owner;
+}
+
 void trap_handler(struct trap_frame *f)
 {
-    uint64_t cr2 = read_cr2();
-    const char *overflow = (f->vector == 14 || f->vector == 8)
-                               ? guard_owner(cr2) : 0;
+    uint64_t cr2 = read_cr2(), guard;
+    const char *overflow = overflow_owner(f, cr2, &guard);
 
     tern_fatal_enter(TERN_EXIT_FAULT); /* a fault while reporting ends here */
     if (overflow)
         tern_printf("tern: fatal: stack overflow in thread %s (guard page 0x%llx "
-                    "touched)\n", overflow,
-                    (unsigned long long)(cr2 & ~(PAGE_SIZE - 1)));
+                    "touched)\n", overflow, (unsigned long long)guard);
     tern_printf("tern: fatal: CPU exception %llu (#%s), error code 0x%llx, "
                 "rip 0x%llx, cr2 0x%llx\n",
                 (unsigned long long)f->vector,
