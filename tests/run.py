@@ -821,6 +821,14 @@ def paging_tests():
                      r"writable uncached no-execute$",
                      r"^fault-test: read 0x[0-9a-f]{8} at 0xfffff0000$",
                      r"^tern: exit status 0$"]),
+        # No NX bit: it must never be set (a reserved bit faults), while
+        # write protection still holds.
+        Boot("fault-test pc CPU without NX: text still read-only",
+             "fault-test", "pc", append="-- write-text",
+             extra=("-cpu", "qemu64,-nx"), status=debug_exit(TERN_EXIT_FAULT),
+             forbid=(),
+             expect=[r"^tern: paging: text read-only \(CPU without NX: all executable\)$",
+                     pf.format(code="3")]),
         Boot("fault-test pc lapic stays uncached after a split nearby",
              "fault-test", "pc", append="tern.exit=debugexit -- lapic-split",
              status=debug_exit(0),
