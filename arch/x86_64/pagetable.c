@@ -58,7 +58,8 @@ static uint64_t changed(const struct op *op, uint64_t e)
     return (e & ~PT_ATTRS) | (attrs & PT_ATTRS);
 }
 
-/* Whether the leaf e, mapping base, already is what op asks for. */
+/* Whether the leaf e, at the entry for identity address base, already is
+ * what op asks for. */
 static bool leaf_done(const struct op *op, uint64_t e, int level,
                       uint64_t base)
 {
@@ -172,7 +173,7 @@ static enum pt_status visit(const struct pagetable *pt, uint64_t *e, int level,
     if (*e == 0 && !op->map)
         return PT_OK;
     if (*e && is_leaf(*e, level) &&
-        leaf_done(op, *e, level, leaf_addr(*e, level)))
+        leaf_done(op, *e, level, start & ~(span(level) - 1)))
         return PT_OK;
     if (*e && is_leaf(*e, level) && level == 1 && !op->map) {
         /* Its 4 KiB pages in [start, end) are whole: split and change in
