@@ -820,6 +820,10 @@ def paging_tests():
                      r"^fault-test: mapped 0xfffff0000: page 4 KiB present "
                      r"writable uncached no-execute$",
                      r"^fault-test: read 0x[0-9a-f]{8} at 0xfffff0000$",
+                     r"^tern: error: paging: MMIO 0x10000000000000-"
+                     r"0x10000000001000 lies past the CPU's \d+-bit physical "
+                     r"address space$",
+                     r"^fault-test: MMIO at 2\^52 refused$",
                      r"^tern: exit status 0$"]),
         # No NX bit: it must never be set (a reserved bit faults), while
         # write protection still holds.

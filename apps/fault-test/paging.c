@@ -7,7 +7,8 @@
  *   exec-stack    call a "ret" on the stack     #PF, error code 0x11
  *   exec-heap     call a "ret" in page memory   #PF, error code 0x11
  *   mmio-high     map a page far above RAM uncached and read it (QEMU
- *                 reads all ones from unassigned space): no fault
+ *                 7.2 reads zeros from unassigned space): no fault; and
+ *                 a page past the CPU's physical addresses is refused
  *   lapic-split   unmap a page in the local APIC's 2 MiB and show that
  *                 the APIC's own page is still uncached
  */
@@ -55,6 +56,9 @@ static int mmio_high(void)
     describe("mapped", HIGH_MMIO);
     tern_printf("fault-test: read 0x%08x at 0x%llx\n", p[0],
                 (unsigned long long)HIGH_MMIO);
+    if (paging_map_mmio(1ull << 52, 4096) != -1)
+        return 1;
+    tern_printf("fault-test: MMIO at 2^52 refused\n");
     return 0;
 }
 
