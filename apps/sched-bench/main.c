@@ -1,17 +1,22 @@
 /*
- * sched-bench: thread switch cost and timer latency, printed as
- * "bench: <name> <value>" lines for make bench.  Under QEMU -icount
- * shift=0 TSC ticks are guest instructions.
+ * sched-bench: thread switch, create-and-exit and interrupt-to-thread
+ * costs, and timer latency, printed as "bench: <name> <value>" lines for
+ * make bench.  Under QEMU -icount shift=0 TSC ticks are guest
+ * instructions.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <tern/arch.h>
 #include <tern/io.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 
 #define YIELDS 20000
 #define SLEEPS 50
+#define THREADS 2000
+#define WAKES 24
+#define RTC_VECTOR 0x2b
 
 static void *yielder(void *arg)
 {
@@ -26,6 +31,87 @@ static int cmp(const void *a, const void *b)
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
     return x < y ? -1 : x > y;
+}
+
+static void *nothing(void *arg)
+{
+    return arg;
+}
+
+/* Create, run to its end and free: detached (the scheduler frees it) or
+ * joined.  Per thread, in TSC ticks. */
+static uint64_t create_exit_ticks(int detached)
+{
+    uint64_t t0 = rdtsc();
+
+    for (int i = 0; i < THREADS; i++) {
+        struct thread *t = thread_create("bench", nothing, NULL, 0);
+
+        if (detached) {
+            thread_detach(t);
+            thread_yield(); /* it runs and ends; the next create reaps it */
+        } else {
+            thread_join(t, NULL);
+        }
+    }
+    return (rdtsc() - t0) / THREADS;
+}
+
+/* The RTC's periodic interrupt ups a semaphore a thread waits on: ticks
+ * from the handler's first line to the thread's first line after. */
+static struct semaphore woken = SEMAPHORE_INIT(0);
+static volatile uint64_t irq_at;
+static uint64_t wake_ticks[WAKES];
+
+static void rtc_periodic(int on)
+{
+    outb(0x70, 0x0a);
+    outb(0x71, (uint8_t)((inb(0x71) & 0xf0) | 0x0a)); /* 64 Hz */
+    outb(0x70, 0x0b);
+    outb(0x71, (uint8_t)(on ? inb(0x71) | 0x40 : inb(0x71) & ~0x40));
+    outb(0x70, 0x0c);
+    inb(0x71);
+}
+
+static void rtc_irq(unsigned vector, void *arg)
+{
+    uint64_t now = rdtsc();
+
+    (void)vector;
+    (void)arg;
+    outb(0x70, 0x0c);
+    inb(0x71);
+    if (!woken.count && !irq_at) {
+        irq_at = now;
+        sem_up(&woken);
+    }
+}
+
+static int cmp(const void *a, const void *b);
+
+static void interrupt_to_thread(void)
+{
+    char why[96];
+
+    if (clock_rtc_second() < 0 ||
+        irq_route_isa(8, RTC_VECTOR, rtc_irq, NULL, why, sizeof(why))) {
+        printf("# no RTC interrupt: no interrupt-to-thread figure\n");
+        return;
+    }
+    sched_add_wake_source();
+    rtc_periodic(1);
+    for (int i = 0; i < WAKES; i++) {
+        sem_down(&woken);
+        wake_ticks[i] = rdtsc() - irq_at;
+        irq_at = 0;
+    }
+    rtc_periodic(0);
+    sched_remove_wake_source();
+    qsort(wake_ticks, WAKES, sizeof(wake_ticks[0]), cmp);
+    printf("bench: irq_wake_ticks_median %llu\n",
+           (unsigned long long)wake_ticks[WAKES / 2]);
+    printf("bench: irq_wake_ticks_max %llu\n",
+           (unsigned long long)wake_ticks[WAKES - 1]);
 }
 
 int main(void)
@@ -53,5 +139,10 @@ int main(void)
            (unsigned long long)late[SLEEPS / 2]);
     printf("bench: timer_late_ns_max %llu\n",
            (unsigned long long)late[SLEEPS - 1]);
+    printf("bench: create_exit_detached_ticks %llu\n",
+           (unsigned long long)create_exit_ticks(1));
+    printf("bench: create_join_ticks %llu\n",
+           (unsigned long long)create_exit_ticks(0));
+    interrupt_to_thread();
     return 0;
 }

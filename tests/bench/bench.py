@@ -261,7 +261,8 @@ def xen():
 
 # ---- 7. scheduler ----------------------------------------------------------------
 def sched():
-    step("sched", "thread switch cost and timer lateness (apps/sched-bench)")
+    step("sched", "thread switch, create-and-exit and interrupt-to-thread "
+         "costs, timer lateness (apps/sched-bench)")
     image = os.path.join(BUILD, "sched-bench", "tern-sched-bench.elf")
     row = {}
     for mode, extra in (("tcg", ()), ("icount", ("-icount", "shift=0"))):
@@ -328,6 +329,15 @@ def report(r):
               f"({sc.get('switch_ticks_tcg')} TSC ticks under TCG); 1 ms "
               f"timer late by {sc.get('timer_late_ns_median_tcg', 0) / 1000:.0f} us "
               f"median, {sc.get('timer_late_ns_max_tcg', 0) / 1000:.0f} us max")
+    if sc.get("create_join_ticks_icount") is not None:
+        print(f"thread create and exit: {sc.get('create_exit_detached_ticks_icount')} "
+              f"instructions detached, {sc.get('create_join_ticks_icount')} joined "
+              f"({sc.get('create_exit_detached_ticks_tcg')} / "
+              f"{sc.get('create_join_ticks_tcg')} TSC ticks under TCG)")
+    if sc.get("irq_wake_ticks_median_icount") is not None:
+        print(f"interrupt to thread: {sc.get('irq_wake_ticks_median_icount')} "
+              f"instructions median, {sc.get('irq_wake_ticks_max_icount')} max "
+              f"({sc.get('irq_wake_ticks_median_tcg')} TSC ticks under TCG)")
     for m, row in r.get("idle", {}).items():
         print(f"idle guest on {m}: {row['cpu_percent']:.1f}% of a host CPU "
               f"over {row['wall_s']:.1f} s")
