@@ -13,7 +13,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <tern/arch.h>
-#include <tern/io.h>
+#include <tern/tap.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/xen.h>
@@ -21,14 +21,7 @@
 
 #define MS 1000000ull
 
-static int count, failures;
 
-static void ok(int cond, const char *name)
-{
-    count++;
-    failures += !cond;
-    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
-}
 
 static uint64_t since_ms(uint64_t t0)
 {
@@ -40,12 +33,12 @@ static void test_bad_descriptors(void)
     char buf[4];
     struct stat st;
 
-    ok(read(77, buf, 4) == -1 && errno == EBADF, "read on a closed fd: EBADF");
-    ok(write(-3, buf, 4) == -1 && errno == EBADF, "write on fd -3: EBADF");
-    ok(close(1000000) == -1 && errno == EBADF, "close(1000000): EBADF");
-    ok(fstat(512, &st) == -1 && errno == EBADF, "fstat on a closed fd: EBADF");
-    ok(fcntl(99, F_GETFL) == -1 && errno == EBADF, "fcntl on a closed fd: EBADF");
-    ok(dup2(99, 5) == -1 && errno == EBADF, "dup2 from a closed fd: EBADF");
+    tap_ok(read(77, buf, 4) == -1 && errno == EBADF, "read on a closed fd: EBADF");
+    tap_ok(write(-3, buf, 4) == -1 && errno == EBADF, "write on fd -3: EBADF");
+    tap_ok(close(1000000) == -1 && errno == EBADF, "close(1000000): EBADF");
+    tap_ok(fstat(512, &st) == -1 && errno == EBADF, "fstat on a closed fd: EBADF");
+    tap_ok(fcntl(99, F_GETFL) == -1 && errno == EBADF, "fcntl on a closed fd: EBADF");
+    tap_ok(dup2(99, 5) == -1 && errno == EBADF, "dup2 from a closed fd: EBADF");
 }
 
 static void test_module_files(void)
@@ -54,31 +47,31 @@ static void test_module_files(void)
     int fd = open("/modules/0", O_RDONLY), d, e;
     struct stat st;
 
-    ok(fd >= 3 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+    tap_ok(fd >= 3 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
            st.st_size >= 64,
        "a boot module opens as a regular file");
     d = dup(fd);
-    ok(d > fd && read(fd, a, 16) == 16 && read(d, b, 16) == 16 &&
+    tap_ok(d > fd && read(fd, a, 16) == 16 && read(d, b, 16) == 16 &&
            lseek(fd, 0, SEEK_CUR) == 32,
        "dup shares the file position");
     e = dup2(fd, 50);
-    ok(e == 50 && close(fd) == 0 && lseek(50, 0, SEEK_SET) == 0 &&
+    tap_ok(e == 50 && close(fd) == 0 && lseek(50, 0, SEEK_SET) == 0 &&
            read(50, b, 16) == 16 && !memcmp(a, b, 16),
        "dup2 to 50; closing the first keeps the file open");
-    ok(write(50, "x", 1) == -1 && errno == EBADF,
+    tap_ok(write(50, "x", 1) == -1 && errno == EBADF,
        "a module file is read-only: EBADF on write");
     close(d);
     close(50);
-    ok(read(50, b, 1) == -1 && errno == EBADF, "closed for good");
+    tap_ok(read(50, b, 1) == -1 && errno == EBADF, "closed for good");
 }
 
 static void test_console(void)
 {
     struct stat st;
 
-    ok(isatty(1) && isatty(2) && fstat(1, &st) == 0 && S_ISCHR(st.st_mode),
+    tap_ok(isatty(1) && isatty(2) && fstat(1, &st) == 0 && S_ISCHR(st.st_mode),
        "stdout and stderr are the console");
-    ok(write(1, "# console write\n", 16) == 16, "write(1) reaches the console");
+    tap_ok(write(1, "# console write\n", 16) == 16, "write(1) reaches the console");
 }
 
 static void test_nonblocking_and_timeouts(void)
@@ -89,19 +82,19 @@ static void test_nonblocking_and_timeouts(void)
     fd_set r;
     struct timeval tv = {0, 30000};
 
-    ok(efd >= 0 && fcntl(efd, F_SETFL, O_NONBLOCK) == 0 &&
+    tap_ok(efd >= 0 && fcntl(efd, F_SETFL, O_NONBLOCK) == 0 &&
            (fcntl(efd, F_GETFL) & O_NONBLOCK),
        "fcntl sets O_NONBLOCK");
-    ok(read(efd, &v, 8) == -1 && errno == EAGAIN,
+    tap_ok(read(efd, &v, 8) == -1 && errno == EAGAIN,
        "a non-blocking read with nothing there: EAGAIN");
     p = (struct pollfd){efd, POLLIN, 0};
     t0 = clock_monotonic_ns();
-    ok(poll(&p, 1, 30) == 0 && p.revents == 0 && since_ms(t0) >= 30,
+    tap_ok(poll(&p, 1, 30) == 0 && p.revents == 0 && since_ms(t0) >= 30,
        "poll on nothing times out after its 30 ms");
     FD_ZERO(&r);
     FD_SET(efd, &r);
     t0 = clock_monotonic_ns();
-    ok(select(efd + 1, &r, NULL, NULL, &tv) == 0 && !FD_ISSET(efd, &r) &&
+    tap_ok(select(efd + 1, &r, NULL, NULL, &tv) == 0 && !FD_ISSET(efd, &r) &&
            since_ms(t0) >= 30,
        "select on nothing times out after its 30 ms");
     close(efd);
@@ -114,11 +107,11 @@ static void test_mixed_poll(void)
         {1, POLLOUT, 0}, {mod, POLLIN, 0}, {efd, POLLIN, 0}, {-1, POLLIN, 0},
     };
 
-    ok(poll(p, 4, 0) == 2 && p[0].revents == POLLOUT &&
+    tap_ok(poll(p, 4, 0) == 2 && p[0].revents == POLLOUT &&
            p[1].revents == POLLIN && p[2].revents == 0 && p[3].revents == 0,
        "console, a module file and an eventfd in one poll");
     close(efd);
-    ok(poll(p, 4, 0) == 3 && p[2].revents == POLLNVAL,
+    tap_ok(poll(p, 4, 0) == 3 && p[2].revents == POLLNVAL,
        "a closed descriptor polls as POLLNVAL");
     close(mod);
 }
@@ -141,7 +134,7 @@ static void test_blocking_read_woken_by_thread(void)
 
     blocked_efd = eventfd(0, 0);
     t = thread_create("writer", wake_reader, NULL, 0);
-    ok(eventfd_read(blocked_efd, &v) == 0 && v == 5 && since_ms(t0) >= 10,
+    tap_ok(eventfd_read(blocked_efd, &v) == 0 && v == 5 && since_ms(t0) >= 10,
        "a blocking read sleeps until another thread writes");
     thread_join(t, NULL);
     close(blocked_efd);
@@ -153,22 +146,9 @@ static void test_blocking_read_woken_by_thread(void)
 static int rtc_efd;
 static volatile unsigned rtc_ticks;
 
-static void rtc_periodic(int on)
+static void rtc_tick(void *arg)
 {
-    outb(0x70, 0x0a);
-    outb(0x71, (uint8_t)((inb(0x71) & 0xf0) | 0x0a)); /* 64 Hz */
-    outb(0x70, 0x0b);
-    outb(0x71, (uint8_t)(on ? inb(0x71) | 0x40 : inb(0x71) & ~0x40));
-    outb(0x70, 0x0c);
-    inb(0x71);
-}
-
-static void rtc_irq(unsigned vector, void *arg)
-{
-    (void)vector;
     (void)arg;
-    outb(0x70, 0x0c);
-    inb(0x71);
     if (++rtc_ticks == 4)
         eventfd_write(rtc_efd, 1);
 }
@@ -180,23 +160,22 @@ static void test_poll_woken_by_interrupt(void)
     int r;
 
     if (clock_rtc_second() < 0 || xen_present()) {
-        printf("ok %d - an interrupt wakes a thread in poll() # SKIP %s\n",
-               ++count, xen_present() ? "Xen owns the RTC" : "no RTC");
+        tap_skip("an interrupt wakes a thread in poll()",
+                 xen_present() ? "Xen owns the RTC" : "no RTC");
         return;
     }
     rtc_efd = eventfd(0, EFD_NONBLOCK);
-    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, 0, why, sizeof(why))) {
+    if (rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why, sizeof(why))) {
         printf("# %s\n", why);
-        ok(0, "RTC interrupt routed");
+        tap_ok(0, "RTC interrupt routed");
         return;
     }
     sched_add_wake_source();
     p = (struct pollfd){rtc_efd, POLLIN, 0};
-    rtc_periodic(1);
     r = poll(&p, 1, -1);
-    rtc_periodic(0);
+    rtc_periodic_stop();
     sched_remove_wake_source();
-    ok(r == 1 && p.revents == POLLIN && rtc_ticks >= 4,
+    tap_ok(r == 1 && p.revents == POLLIN && rtc_ticks >= 4,
        "an interrupt wakes a thread blocked in poll() with no timeout");
     close(rtc_efd);
 }
@@ -218,9 +197,9 @@ static void test_table_full(void)
     for (int i = 0; i < n; i++)
         closed &= close(fds[i]) == 0;
     printf("# %d eventfds opened before the table was full\n", n);
-    ok(last_errno == EMFILE && n > 16 && closed,
+    tap_ok(last_errno == EMFILE && n > 16 && closed,
        "a full descriptor table is EMFILE, and every descriptor closes");
-    ok(eventfd(0, 0) == 3, "then the lowest descriptor is free again");
+    tap_ok(eventfd(0, 0) == 3, "then the lowest descriptor is free again");
     close(3);
 }
 
@@ -235,6 +214,5 @@ int main(void)
     test_blocking_read_woken_by_thread();
     test_poll_woken_by_interrupt();
     test_table_full();
-    printf("1..%d\n# %d failed\n", count, failures);
-    return failures;
+    return tap_done();
 }

@@ -21,22 +21,8 @@
 #include <unistd.h>
 #include <malloc.h>
 #include <tern/mm.h>
+#include <tern/tap.h>
 #include <tern/time.h>
-
-static int count, failures;
-
-static void ok(int cond, const char *name)
-{
-    count++;
-    if (!cond)
-        failures++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
-}
-
-static void skip(const char *name, const char *why)
-{
-    printf("ok %d - %s # SKIP %s\n", ++count, name, why);
-}
 
 static int near(double a, double b)
 {
@@ -63,15 +49,15 @@ static void test_printf(void)
 {
     char small[8];
 
-    ok(prints("-42 42 0042", "%d %u %04d", -42, 42u, 42), "printf integers");
-    ok(prints("ff 00000000deadbeef", "%x %016lx", 255u, 0xdeadbeefUL),
+    tap_ok(prints("-42 42 0042", "%d %u %04d", -42, 42u, 42), "printf integers");
+    tap_ok(prints("ff 00000000deadbeef", "%x %016lx", 255u, 0xdeadbeefUL),
        "printf hex and long");
-    ok(prints("[  abc][abc  ][ab]", "[%5s][%-5s][%.2s]", "abc", "abc", "abc"),
+    tap_ok(prints("[  abc][abc  ][ab]", "[%5s][%-5s][%.2s]", "abc", "abc", "abc"),
        "printf strings and widths");
-    ok(prints("3.14 -2.500000 1.000e+06", "%.2f %f %.3e", 3.14159, -2.5, 1e6),
+    tap_ok(prints("3.14 -2.500000 1.000e+06", "%.2f %f %.3e", 3.14159, -2.5, 1e6),
        "printf floats");
-    ok(prints("0.1 1e+20", "%g %g", 0.1, 1e20), "printf %g");
-    ok(snprintf(small, sizeof(small), "%s", "0123456789") == 10 &&
+    tap_ok(prints("0.1 1e+20", "%g %g", 0.1, 1e20), "printf %g");
+    tap_ok(snprintf(small, sizeof(small), "%s", "0123456789") == 10 &&
            strcmp(small, "0123456") == 0,
        "snprintf truncates and returns the full length");
 }
@@ -92,15 +78,15 @@ static void test_malloc_on_demand(void)
     size_t big = (size_t)(free_before * 4096 / 10 * 6);
     char *p = malloc(big);
 
-    ok(p != NULL, "malloc of 60% of free memory in one block");
+    tap_ok(p != NULL, "malloc of 60% of free memory in one block");
     if (p) {
         p[0] = 1;
         p[big - 1] = 2;
     }
     free(p);
-    ok(mm_pages()->free_pages == free_before,
+    tap_ok(mm_pages()->free_pages == free_before,
        "free gives a large block's pages back");
-    ok(mallinfo().uordblks < big, "mallinfo: the block is no longer in use");
+    tap_ok(mallinfo().uordblks < big, "mallinfo: the block is no longer in use");
 }
 
 static void test_malloc(void)
@@ -128,27 +114,27 @@ static void test_malloc(void)
         for (size_t b = 1; b < N; b += 2)
             free(blocks[b]);
     }
-    ok(good, "malloc/free stress keeps every pattern");
+    tap_ok(good, "malloc/free stress keeps every pattern");
 
     p = malloc(16);
     strcpy(p, "keep this text");
     q = realloc(p, 100000);
-    ok(q && strcmp(q, "keep this text") == 0, "realloc grows and keeps content");
+    tap_ok(q && strcmp(q, "keep this text") == 0, "realloc grows and keeps content");
     free(q);
 
     z = calloc(1000, sizeof(int));
     good = z != NULL;
     for (int i = 0; z && i < 1000; i++)
         good &= z[i] == 0;
-    ok(good, "calloc zeroes");
+    tap_ok(good, "calloc zeroes");
     free(z);
 
     errno = 0;
     p = malloc((size_t)1 << 40);
-    ok(p == NULL && errno == ENOMEM, "malloc beyond the heap: NULL, ENOMEM");
+    tap_ok(p == NULL && errno == ENOMEM, "malloc beyond the heap: NULL, ENOMEM");
     errno = 0;
     z = calloc(huge_count, 8); /* volatile: gcc refuses a constant */
-    ok(z == NULL && errno == ENOMEM, "calloc whose size overflows: NULL, ENOMEM");
+    tap_ok(z == NULL && errno == ENOMEM, "calloc whose size overflows: NULL, ENOMEM");
     test_malloc_on_demand();
 }
 
@@ -159,23 +145,23 @@ static void test_strings(void)
     char *dup;
 
     memmove(buf + 2, buf, 6);
-    ok(memcmp(buf, "ababcdef", 8) == 0, "memmove overlapping");
+    tap_ok(memcmp(buf, "ababcdef", 8) == 0, "memmove overlapping");
     memset(buf, 'x', 4);
-    ok(memcmp(buf, "xxxxcdef", 8) == 0, "memset");
-    ok(strlen("hello") == 5 && strcmp("abc", "abd") < 0 &&
+    tap_ok(memcmp(buf, "xxxxcdef", 8) == 0, "memset");
+    tap_ok(strlen("hello") == 5 && strcmp("abc", "abd") < 0 &&
            strncmp("abcx", "abcy", 3) == 0,
        "strlen strcmp strncmp");
-    ok(strchr("hello", 'l') - "hello" == 2 &&
+    tap_ok(strchr("hello", 'l') - "hello" == 2 &&
            strrchr("hello", 'l') - "hello" == 3 &&
            strstr("haystack", "st") != NULL,
        "strchr strrchr strstr");
-    ok(strcmp(strtok(tok, ","), "a") == 0 && strcmp(strtok(NULL, ","), "b") == 0 &&
+    tap_ok(strcmp(strtok(tok, ","), "a") == 0 && strcmp(strtok(NULL, ","), "b") == 0 &&
            strcmp(strtok(NULL, ","), "c") == 0 && strtok(NULL, ",") == NULL,
        "strtok");
     dup = strdup("copy");
-    ok(dup && strcmp(dup, "copy") == 0, "strdup");
+    tap_ok(dup && strcmp(dup, "copy") == 0, "strdup");
     free(dup);
-    ok(toupper('q') == 'Q' && isdigit('7') && !isalpha('7'), "ctype");
+    tap_ok(toupper('q') == 'Q' && isdigit('7') && !isalpha('7'), "ctype");
 }
 
 static void test_numbers(void)
@@ -183,17 +169,17 @@ static void test_numbers(void)
     char *end;
     int a, b;
 
-    ok(strtol("-1234xyz", &end, 10) == -1234 && strcmp(end, "xyz") == 0,
+    tap_ok(strtol("-1234xyz", &end, 10) == -1234 && strcmp(end, "xyz") == 0,
        "strtol base 10 with end pointer");
-    ok(strtol("0x1F", NULL, 0) == 31 && strtol("777", NULL, 8) == 511,
+    tap_ok(strtol("0x1F", NULL, 0) == 31 && strtol("777", NULL, 8) == 511,
        "strtol bases 0 and 8");
     errno = 0;
-    ok(strtol("99999999999999999999", NULL, 10) == LONG_MAX && errno == ERANGE,
+    tap_ok(strtol("99999999999999999999", NULL, 10) == LONG_MAX && errno == ERANGE,
        "strtol overflow: LONG_MAX, ERANGE");
-    ok(strtoul("4294967296", NULL, 10) == 4294967296UL, "strtoul");
-    ok(near(strtod("2.5e3", &end), 2500.0) && *end == 0, "strtod");
-    ok(atoi("  42") == 42 && abs(-5) == 5 && labs(-7L) == 7, "atoi abs labs");
-    ok(sscanf("12 34", "%d %d", &a, &b) == 2 && a == 12 && b == 34, "sscanf");
+    tap_ok(strtoul("4294967296", NULL, 10) == 4294967296UL, "strtoul");
+    tap_ok(near(strtod("2.5e3", &end), 2500.0) && *end == 0, "strtod");
+    tap_ok(atoi("  42") == 42 && abs(-5) == 5 && labs(-7L) == 7, "atoi abs labs");
+    tap_ok(sscanf("12 34", "%d %d", &a, &b) == 2 && a == 12 && b == 34, "sscanf");
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -209,9 +195,9 @@ static void test_algorithms(void)
     qsort(v, 10, sizeof(int), cmp_int);
     for (int i = 0; i < 10; i++)
         sorted &= v[i] == i;
-    ok(sorted, "qsort");
+    tap_ok(sorted, "qsort");
     found = bsearch(&key, v, 10, sizeof(int), cmp_int);
-    ok(found && *found == 7, "bsearch");
+    tap_ok(found && *found == 7, "bsearch");
 }
 
 static jmp_buf jump;
@@ -229,17 +215,17 @@ static void test_setjmp(void)
     passes++;
     if (r == 0)
         jump_back(42);
-    ok(r == 42 && passes == 2, "setjmp/longjmp");
+    tap_ok(r == 42 && passes == 2, "setjmp/longjmp");
 }
 
 static void test_math(void)
 {
-    ok(near(sqrt(2.0), 1.4142135623730951) && near(pow(2.0, 10.0), 1024.0),
+    tap_ok(near(sqrt(2.0), 1.4142135623730951) && near(pow(2.0, 10.0), 1024.0),
        "sqrt pow");
-    ok(near(sin(M_PI / 2), 1.0) && near(cos(0.0), 1.0) &&
+    tap_ok(near(sin(M_PI / 2), 1.0) && near(cos(0.0), 1.0) &&
            near(atan2(1.0, 1.0), M_PI / 4),
        "sin cos atan2");
-    ok(near(exp(1.0), M_E) && near(log(M_E), 1.0) && near(floor(-1.5), -2.0),
+    tap_ok(near(exp(1.0), M_E) && near(log(M_E), 1.0) && near(floor(-1.5), -2.0),
        "exp log floor");
 }
 
@@ -264,11 +250,11 @@ static void test_wall_clock(void)
              "time() after a %d s sleep is the CMOS RTC's date (%lld s apart)",
              WALL_SLEEP_S, (long long)now - (long long)rtc_s);
     if (rtc_s)
-        ok(llabs((long long)now - (long long)rtc_s) <= 1, name);
+        tap_ok(llabs((long long)now - (long long)rtc_s) <= 1, name);
     else
-        skip("time() is the CMOS RTC's date", "no CMOS RTC");
+        tap_skip("time() is the CMOS RTC's date", "no CMOS RTC");
     if (!host) {
-        skip("time() is the host's date", "no HOSTTIME=<epoch> given");
+        tap_skip("time() is the host's date", "no HOSTTIME=<epoch> given");
         return;
     }
     snprintf(name, sizeof(name),
@@ -276,7 +262,7 @@ static void test_wall_clock(void)
              "HOSTTIME)", (long long)now - atoll(host));
     /* Not behind; ahead by the boot as well, which under a Linux dom0
      * and xl (domU tests) takes a minute or more on a busy host. */
-    ok(now - atoll(host) >= WALL_SLEEP_S - 1 && now - atoll(host) <= 300,
+    tap_ok(now - atoll(host) >= WALL_SLEEP_S - 1 && now - atoll(host) <= 300,
        name);
 }
 
@@ -290,14 +276,14 @@ static void test_time(void)
     for (unsigned long i = 0; i < 3000000; i++)
         spin += i;
     clock_gettime(CLOCK_MONOTONIC, &t2);
-    ok(t2.tv_sec > t1.tv_sec ||
+    tap_ok(t2.tv_sec > t1.tv_sec ||
            (t2.tv_sec == t1.tv_sec && t2.tv_nsec > t1.tv_nsec),
        "monotonic clock moves forward");
-    ok(gettimeofday(&tv, NULL) == 0 && tv.tv_sec > 1577836800, /* 2020 */
+    tap_ok(gettimeofday(&tv, NULL) == 0 && tv.tv_sec > 1577836800, /* 2020 */
        "gettimeofday gives a date after 2020");
-    ok(labs((long)(time(NULL) - tv.tv_sec)) <= 2, "time() agrees");
+    tap_ok(labs((long)(time(NULL) - tv.tv_sec)) <= 2, "time() agrees");
     errno = 0;
-    ok(clock_gettime((clockid_t)99, &t1) == -1 && errno == EINVAL,
+    tap_ok(clock_gettime((clockid_t)99, &t1) == -1 && errno == EINVAL,
        "clock_gettime unknown clock: EINVAL");
 }
 
@@ -322,36 +308,36 @@ static void test_files(unsigned long want_crc, long want_size,
     struct stat st;
 
     errno = 0;
-    ok(fopen("/no/such/file", "r") == NULL && errno == ENOENT,
+    tap_ok(fopen("/no/such/file", "r") == NULL && errno == ENOENT,
        "fopen missing file: ENOENT");
     if (want_size < 0) {
-        skip("module read through stdio", "no --module-crc given");
+        tap_skip("module read through stdio", "no --module-crc given");
         return;
     }
     errno = 0;
-    ok(fopen("/modules/0", "w") == NULL && errno == EROFS,
+    tap_ok(fopen("/modules/0", "w") == NULL && errno == EROFS,
        "fopen a module for writing: EROFS");
     f = fopen("/modules/0", "rb");
     while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
         crc = crc32(buf, n, crc);
         total += n;
     }
-    ok(f && total == (size_t)want_size && crc == want_crc,
+    tap_ok(f && total == (size_t)want_size && crc == want_crc,
        "/modules/0 read through stdio matches the given CRC-32");
-    ok(f && fseek(f, 0, SEEK_END) == 0 && ftell(f) == want_size &&
+    tap_ok(f && fseek(f, 0, SEEK_END) == 0 && ftell(f) == want_size &&
            fseek(f, 10, SEEK_SET) == 0 && fgetc(f) != EOF && ftell(f) == 11,
        "fseek ftell");
-    ok(stat("/modules/0", &st) == 0 && st.st_size == want_size &&
+    tap_ok(stat("/modules/0", &st) == 0 && st.st_size == want_size &&
            S_ISREG(st.st_mode),
        "stat gives the module's size");
     if (f)
         fclose(f);
     if (!name) {
-        skip("module opened by its cmdline name", "no --module-name given");
+        tap_skip("module opened by its cmdline name", "no --module-name given");
         return;
     }
     f = fopen(name, "r");
-    ok(f && fseek(f, 0, SEEK_END) == 0 && ftell(f) == want_size,
+    tap_ok(f && fseek(f, 0, SEEK_END) == 0 && ftell(f) == want_size,
        "module opened by its cmdline name");
     if (f)
         fclose(f);
@@ -360,18 +346,18 @@ static void test_files(unsigned long want_crc, long want_size,
 static void test_process(void)
 {
     errno = 0;
-    ok(kill(getpid(), 0) == -1 && errno == ENOSYS, "kill: ENOSYS, no crash");
+    tap_ok(kill(getpid(), 0) == -1 && errno == ENOSYS, "kill: ENOSYS, no crash");
     errno = 0;
-    ok(fork() == -1 && errno == ENOSYS, "fork: ENOSYS, no crash");
-    ok(isatty(1) && !isatty(5), "isatty");
+    tap_ok(fork() == -1 && errno == ENOSYS, "fork: ENOSYS, no crash");
+    tap_ok(isatty(1) && !isatty(5), "isatty");
     /* Only the harness's boots pass KEY=tern; a boot by hand without it
      * has nothing to check here, which is not a failure of the libc. */
     if (!getenv("KEY")) {
-        skip("getenv from KEY=VALUE on the command line",
+        tap_skip("getenv from KEY=VALUE on the command line",
              "booted without KEY=tern");
         return;
     }
-    ok(strcmp(getenv("KEY"), "tern") == 0 && getenv("NOPE") == NULL,
+    tap_ok(strcmp(getenv("KEY"), "tern") == 0 && getenv("NOPE") == NULL,
        "getenv from KEY=VALUE on the command line");
 }
 
@@ -401,7 +387,5 @@ int main(int argc, char **argv)
     test_time();
     test_files(crc, size, name);
     test_process();
-    printf("1..%d\n", count);
-    printf("# %d failed\n", failures);
-    return failures;
+    return tap_done();
 }

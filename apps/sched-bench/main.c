@@ -63,24 +63,12 @@ static struct semaphore woken = SEMAPHORE_INIT(0);
 static volatile uint64_t irq_at;
 static uint64_t wake_ticks[WAKES];
 
-static void rtc_periodic(int on)
-{
-    outb(0x70, 0x0a);
-    outb(0x71, (uint8_t)((inb(0x71) & 0xf0) | 0x0a)); /* 64 Hz */
-    outb(0x70, 0x0b);
-    outb(0x71, (uint8_t)(on ? inb(0x71) | 0x40 : inb(0x71) & ~0x40));
-    outb(0x70, 0x0c);
-    inb(0x71);
-}
 
-static void rtc_irq(unsigned vector, void *arg)
+static void rtc_tick(void *arg)
 {
     uint64_t now = rdtsc();
 
-    (void)vector;
     (void)arg;
-    outb(0x70, 0x0c);
-    inb(0x71);
     if (!woken.count && !irq_at) {
         irq_at = now;
         sem_up(&woken);
@@ -94,18 +82,17 @@ static void interrupt_to_thread(void)
     char why[96];
 
     if (clock_rtc_second() < 0 ||
-        irq_route_isa(8, RTC_VECTOR, rtc_irq, NULL, why, sizeof(why))) {
+        rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why, sizeof(why))) {
         printf("# no RTC interrupt: no interrupt-to-thread figure\n");
         return;
     }
     sched_add_wake_source();
-    rtc_periodic(1);
     for (int i = 0; i < WAKES; i++) {
         sem_down(&woken);
         wake_ticks[i] = rdtsc() - irq_at;
         irq_at = 0;
     }
-    rtc_periodic(0);
+    rtc_periodic_stop();
     sched_remove_wake_source();
     qsort(wake_ticks, WAKES, sizeof(wake_ticks[0]), cmp);
     printf("bench: irq_wake_ticks_median %llu\n",

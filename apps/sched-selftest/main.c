@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <tern/arch.h>
-#include <tern/io.h>
 #include <tern/mm.h>
+#include <tern/tap.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/xen.h>
@@ -21,14 +21,7 @@
 #define MS 1000000ull
 #define LATE_OK (2000 * MS) /* a loaded host under TCG */
 
-static int count, failures;
 
-static void ok(int cond, const char *name)
-{
-    count++;
-    failures += !cond;
-    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
-}
 
 static uint64_t since(uint64_t t0)
 {
@@ -51,16 +44,16 @@ static void test_semaphore_deadlines(void)
     uint64_t took = since(t0);
     struct thread *t;
 
-    ok(r == -1 && took >= 20 * MS && took < 20 * MS + LATE_OK,
+    tap_ok(r == -1 && took >= 20 * MS && took < 20 * MS + LATE_OK,
        "sem_down_until with nobody to up it times out, not early");
     sem_up(&sem); /* no waiter left: the unit stays */
-    ok(sem.count == 1, "a waiter that timed out left the queue");
-    ok(sem_down_until(&sem, thread_deadline(0)) == 0 && sem.count == 0,
+    tap_ok(sem.count == 1, "a waiter that timed out left the queue");
+    tap_ok(sem_down_until(&sem, thread_deadline(0)) == 0 && sem.count == 0,
        "sem_down_until takes an available unit even at a past deadline");
     t = thread_create("upper", up_after_10ms, &sem, 0);
     t0 = clock_monotonic_ns();
     r = sem_down_until(&sem, thread_deadline(5000 * MS));
-    ok(r == 0 && since(t0) < 4000 * MS && sem.count == 0,
+    tap_ok(r == 0 && since(t0) < 4000 * MS && sem.count == 0,
        "sem_down_until is woken by sem_up long before its deadline");
     thread_join(t, NULL);
 }
@@ -88,14 +81,14 @@ static void test_cond_deadlines(void)
 
     mutex_lock(&lock);
     r = cond_wait_until(&cv, &lock, thread_deadline(15 * MS));
-    ok(r == -1 && since(t0) >= 15 * MS && mutex_trylock(&lock) == -1,
+    tap_ok(r == -1 && since(t0) >= 15 * MS && mutex_trylock(&lock) == -1,
        "cond_wait_until times out and holds the mutex again");
     t = thread_create("signaller", signal_after_10ms, NULL, 0);
     t0 = clock_monotonic_ns();
     r = 0;
     while (!flag && r == 0)
         r = cond_wait_until(&cv, &lock, thread_deadline(5000 * MS));
-    ok(r == 0 && flag && since(t0) < 4000 * MS,
+    tap_ok(r == 0 && flag && since(t0) < 4000 * MS,
        "cond_wait_until is woken by cond_signal");
     mutex_unlock(&lock);
     thread_join(t, NULL);
@@ -126,7 +119,7 @@ static void test_deadline_order(void)
         thread_join(t[i], NULL);
     for (int i = 1; i < 5; i++)
         sorted &= order[i - 1] < order[i];
-    ok(done == 5 && sorted, "timed waits expire in deadline order");
+    tap_ok(done == 5 && sorted, "timed waits expire in deadline order");
 }
 
 static struct mbox box;
@@ -154,23 +147,23 @@ static void test_mbox(void)
     int in_order = 1, posted = 1;
 
     mbox_init(&box, slots, 4);
-    ok(mbox_fetch_until(&box, &msg, thread_deadline(10 * MS)) == -1 &&
+    tap_ok(mbox_fetch_until(&box, &msg, thread_deadline(10 * MS)) == -1 &&
            since(t0) >= 10 * MS,
        "mbox_fetch_until on an empty box times out");
     for (uintptr_t i = 1; i <= 4; i++)
         posted &= mbox_trypost(&box, (void *)i) == 0;
-    ok(posted && mbox_trypost(&box, (void *)5) == -1 &&
+    tap_ok(posted && mbox_trypost(&box, (void *)5) == -1 &&
            mbox_post_until(&box, (void *)5, thread_deadline(5 * MS)) == -1,
        "a full box refuses a post, and a timed post times out");
     for (uintptr_t i = 1; i <= 4; i++)
         in_order &= mbox_tryfetch(&box, &msg) == 0 && msg == (void *)i;
-    ok(in_order && mbox_tryfetch(&box, &msg) == -1,
+    tap_ok(in_order && mbox_tryfetch(&box, &msg) == -1,
        "messages come out in the order they went in");
     t = thread_create("consumer", consumer, NULL, 0);
     for (uintptr_t i = 1; i <= 1000; i++)
         mbox_post_until(&box, (void *)i, THREAD_FOREVER);
     thread_join(t, &ret);
-    ok((uintptr_t)ret == 500500,
+    tap_ok((uintptr_t)ret == 500500,
        "1000 messages through a 4-slot box between two threads");
 }
 
@@ -216,8 +209,8 @@ static void test_detached_threads(void)
     snprintf(line, sizeof(line), "1000 detached threads ended: free pages "
              "%llu before, %llu after",
              (unsigned long long)before, (unsigned long long)after);
-    ok(made && after == before, line);
-    ok(sched_live_threads() == 1, "only main is left");
+    tap_ok(made && after == before, line);
+    tap_ok(sched_live_threads() == 1, "only main is left");
 }
 
 /* The RTC's periodic interrupt wakes main, blocked with no timeout and
@@ -226,22 +219,9 @@ static void test_detached_threads(void)
 static volatile unsigned rtc_ticks;
 static struct semaphore rtc_sem = SEMAPHORE_INIT(0);
 
-static void rtc_periodic(int on)
+static void rtc_tick(void *arg)
 {
-    outb(0x70, 0x0a);
-    outb(0x71, (uint8_t)((inb(0x71) & 0xf0) | 0x0a)); /* 64 Hz */
-    outb(0x70, 0x0b);
-    outb(0x71, (uint8_t)(on ? inb(0x71) | 0x40 : inb(0x71) & ~0x40));
-    outb(0x70, 0x0c);
-    inb(0x71);
-}
-
-static void rtc_irq(unsigned vector, void *arg)
-{
-    (void)vector;
     (void)arg;
-    outb(0x70, 0x0c); /* reading register C re-arms the interrupt */
-    inb(0x71);
     if (++rtc_ticks == 8)
         sem_up(&rtc_sem);
 }
@@ -252,23 +232,21 @@ static void test_wait_for_interrupt(void)
     uint64_t t0;
 
     if (clock_rtc_second() < 0 || xen_present()) {
-        printf("ok %d - a thread blocked for ever is woken by an interrupt "
-               "# SKIP %s\n", ++count,
-               xen_present() ? "Xen owns the RTC's interrupt" : "no RTC");
+        tap_skip("a thread blocked for ever is woken by an interrupt",
+                 xen_present() ? "Xen owns the RTC's interrupt" : "no RTC");
         return;
     }
-    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, 0, why, sizeof(why))) {
+    t0 = clock_monotonic_ns();
+    if (rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why, sizeof(why))) {
         printf("# %s\n", why);
-        ok(0, "RTC interrupt routed");
+        tap_ok(0, "RTC interrupt routed");
         return;
     }
     sched_add_wake_source();
-    t0 = clock_monotonic_ns();
-    rtc_periodic(1);
     sem_down(&rtc_sem); /* no timeout, nobody sleeping */
-    rtc_periodic(0);
+    rtc_periodic_stop();
     sched_remove_wake_source();
-    ok(rtc_ticks >= 8 && since(t0) < 5000 * MS,
+    tap_ok(rtc_ticks >= 8 && since(t0) < 5000 * MS,
        "a thread blocked for ever is woken by an interrupt, no deadlock");
 }
 
@@ -303,7 +281,7 @@ static void test_libc_state_per_thread(void)
     thread_yield();
     good &= !strcmp(strtok(NULL, " "), "a3");
     thread_join(t, &theirs);
-    ok(good && theirs == (void *)1,
+    tap_ok(good && theirs == (void *)1,
        "errno and strtok's position belong to each thread");
 }
 
@@ -326,6 +304,5 @@ int main(int argc, char **argv)
     test_libc_state_per_thread();
     test_detached_threads();
     test_wait_for_interrupt();
-    printf("1..%d\n# %d failed\n", count, failures);
-    return failures;
+    return tap_done();
 }

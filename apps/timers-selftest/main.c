@@ -12,17 +12,11 @@
 #include <tern/io.h>
 #include <tern/mm.h>
 #include <tern/xen.h>
+#include <tern/tap.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 
-static int count, failures;
 
-static void ok(int cond, const char *name)
-{
-    count++;
-    failures += !cond;
-    printf("%sok %d - %s\n", cond ? "" : "not ", count, name);
-}
 
 static uint64_t now_ms(void)
 {
@@ -43,23 +37,23 @@ static void test_sleeps(void)
         snprintf(name, sizeof(name), "sleep %llu ms took %llu us",
                  (unsigned long long)ms[i], (unsigned long long)(took / 1000));
         /* Never early; late by up to 2 s on a loaded host under TCG. */
-        ok(took >= ms[i] * 1000000ull &&
+        tap_ok(took >= ms[i] * 1000000ull &&
                took < ms[i] * 1000000ull + 2000000000ull,
            name);
     }
-    ok(sched_idle_halts() > halts, "the CPU halted while everyone slept");
+    tap_ok(sched_idle_halts() > halts, "the CPU halted while everyone slept");
     {
         uint64_t t0 = clock_monotonic_ns();
 
         thread_sleep_ns(0);
-        ok(clock_monotonic_ns() - t0 < 1000000000ull,
+        tap_ok(clock_monotonic_ns() - t0 < 1000000000ull,
            "a sleep of 0 (a timer in the past) returns at once");
     }
     {
         struct timespec ts = {0, 5000000};
         uint64_t t0 = now_ms();
 
-        ok(nanosleep(&ts, NULL) == 0 && usleep(5000) == 0 &&
+        tap_ok(nanosleep(&ts, NULL) == 0 && usleep(5000) == 0 &&
                now_ms() - t0 >= 10,
            "nanosleep and usleep sleep");
     }
@@ -159,12 +153,12 @@ static void test_clock_rate(void)
 
     printf("# clock: %s\n", clock_describe());
     if (clock_rtc_second() < 0) {
-        printf("ok %d - TSC rate against the RTC # SKIP no CMOS RTC\n", ++count);
+        tap_skip("TSC rate against the RTC", "no CMOS RTC");
         return;
     }
     if (one_rtc_second(&took, &uncertainty, seen, sizeof(seen))) {
         printf("# RTC edges (second/width in us):%s\n", seen);
-        ok(0, "RTC second boundaries caught within 1%");
+        tap_ok(0, "RTC second boundaries caught within 1%");
         return;
     }
     printf("# one RTC second took %llu.%03llu ms of the monotonic clock "
@@ -172,7 +166,7 @@ static void test_clock_rate(void)
            (unsigned long long)(took / 1000000),
            (unsigned long long)(took / 1000 % 1000),
            (unsigned long long)(uncertainty / 1000));
-    ok(took > 980000000ull && took < 1020000000ull,
+    tap_ok(took > 980000000ull && took < 1020000000ull,
        "one RTC second is one second of the monotonic clock (+-2%)");
 }
 
@@ -198,7 +192,7 @@ static void test_timer_rate(void)
     snprintf(name, sizeof(name),
              "the best of three 100 ms sleeps took %llu us (under 150 ms)",
              (unsigned long long)(best / 1000));
-    ok(best >= 100000000ull && best < 150000000ull, name);
+    tap_ok(best >= 100000000ull && best < 150000000ull, name);
 }
 
 static void test_monotonic(void)
@@ -212,7 +206,7 @@ static void test_monotonic(void)
         good &= t >= prev;
         prev = t;
     }
-    ok(good, "monotonic clock never goes back over 10000 reads");
+    tap_ok(good, "monotonic clock never goes back over 10000 reads");
 }
 
 static int order[5], norder;
@@ -243,8 +237,8 @@ static void test_ordering_and_join(void)
     }
     for (int i = 0; i < 5; i++)
         in_order &= order[i] == (i + 1) * 10;
-    ok(norder == 5 && in_order, "timers fire in deadline order");
-    ok(joined, "join returns each thread's result");
+    tap_ok(norder == 5 && in_order, "timers fire in deadline order");
+    tap_ok(joined, "join returns each thread's result");
 }
 
 static struct mutex lock = MUTEX_INIT;
@@ -275,8 +269,8 @@ static void test_ping_pong(void)
 
     thread_join(a, NULL);
     thread_join(b, NULL);
-    ok(pings == 2000, "two threads ping-pong 1000 times through a condvar");
-    ok(sched_switches() - switches >= 2000, "every hand-off is a switch");
+    tap_ok(pings == 2000, "two threads ping-pong 1000 times through a condvar");
+    tap_ok(sched_switches() - switches >= 2000, "every hand-off is a switch");
 }
 
 static int counter;
@@ -304,8 +298,8 @@ static void test_mutex(void)
         t[i] = thread_create("incr", incrementer, NULL, 0);
     for (int i = 0; i < 8; i++)
         thread_join(t[i], NULL);
-    ok(counter == 800, "8 contending threads: the mutex loses no increment");
-    ok(mutex_trylock(&lock) == 0 && mutex_trylock(&lock) == -1,
+    tap_ok(counter == 800, "8 contending threads: the mutex loses no increment");
+    tap_ok(mutex_trylock(&lock) == 0 && mutex_trylock(&lock) == -1,
        "trylock takes a free mutex, refuses a held one");
     mutex_unlock(&lock);
 }
@@ -343,7 +337,7 @@ static void test_semaphores(void)
 
     thread_join(p, NULL);
     thread_join(c, NULL);
-    ok(sum == 5050, "a bounded buffer through two semaphores passes 1..100");
+    tap_ok(sum == 5050, "a bounded buffer through two semaphores passes 1..100");
 }
 
 static void *short_life(void *arg)
@@ -371,9 +365,9 @@ static void test_many_threads(void)
 {
     uint64_t after_first;
 
-    ok(thirty_two_threads(), "32 threads start and end");
+    tap_ok(thirty_two_threads(), "32 threads start and end");
     after_first = mm_pages()->free_pages;
-    ok(thirty_two_threads() && mm_pages()->free_pages == after_first,
+    tap_ok(thirty_two_threads() && mm_pages()->free_pages == after_first,
        "their stacks and guard pages go back to the page allocator");
 }
 
@@ -382,24 +376,12 @@ static void test_many_threads(void)
 #define RTC_VECTOR 0x28
 static volatile unsigned rtc_ticks;
 
-static void rtc_irq(unsigned vector, void *arg)
+static void rtc_tick(void *arg)
 {
-    (void)vector;
     (void)arg;
-    outb(0x70, 0x0c); /* reading register C re-arms the interrupt */
-    inb(0x71);
     rtc_ticks++;
 }
 
-static void rtc_periodic(int on)
-{
-    outb(0x70, 0x0a);
-    outb(0x71, (uint8_t)((inb(0x71) & 0xf0) | 0x0a)); /* 64 Hz */
-    outb(0x70, 0x0b);
-    outb(0x71, (uint8_t)(on ? inb(0x71) | 0x40 : inb(0x71) & ~0x40));
-    outb(0x70, 0x0c);
-    inb(0x71);
-}
 
 static void test_device_interrupt(void)
 {
@@ -407,22 +389,21 @@ static void test_device_interrupt(void)
     uint64_t spurious = irq_spurious_count();
 
     if (clock_rtc_second() < 0 || xen_present()) {
-        printf("ok %d - RTC interrupt through the I/O APIC # SKIP %s\n",
-               ++count, xen_present() ? "Xen owns the RTC's interrupt"
-                                      : "no CMOS RTC");
-        return;
-    }
-    if (irq_route_isa(8, RTC_VECTOR, rtc_irq, 0, why, sizeof(why))) {
-        printf("# %s\n", why);
-        ok(0, "RTC interrupt routed through the I/O APIC");
+        tap_skip("RTC interrupt through the I/O APIC",
+                 xen_present() ? "Xen owns the RTC's interrupt" : "no CMOS RTC");
         return;
     }
     {
         uint64_t t0 = clock_monotonic_ns(), ms, want;
 
-        rtc_periodic(1);
+        if (rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why,
+                               sizeof(why))) {
+            printf("# %s\n", why);
+            tap_ok(0, "RTC interrupt routed through the I/O APIC");
+            return;
+        }
         thread_sleep_ns(500000000ull);
-        rtc_periodic(0);
+        rtc_periodic_stop();
         ms = (clock_monotonic_ns() - t0) / 1000000ull;
         want = ms * 64 / 1000; /* what 64 Hz gives over the real sleep */
         printf("# %u RTC interrupts at 64 Hz in %llu ms\n", rtc_ticks,
@@ -431,11 +412,11 @@ static void test_device_interrupt(void)
          * Fewer is QEMU's doing on a busy host: its RTC drops the ticks
          * due while its main loop waits for a CPU (lost_tick_policy
          * "discard"); 6 of 17 were seen.  A quarter must arrive. */
-        ok(want && rtc_ticks >= want / 4 && rtc_ticks <= want * 5 / 4 + 1,
+        tap_ok(want && rtc_ticks >= want / 4 && rtc_ticks <= want * 5 / 4 + 1,
            "RTC interrupts arrive through the I/O APIC at 64 Hz or a "
            "little less");
     }
-    ok(irq_spurious_count() == spurious, "no spurious interrupts meanwhile");
+    tap_ok(irq_spurious_count() == spurious, "no spurious interrupts meanwhile");
 }
 
 int main(void)
@@ -455,9 +436,8 @@ int main(void)
         uint64_t t0 = clock_monotonic_ns();
 
         thread_yield();
-        ok(clock_monotonic_ns() - t0 < 1000000000ull,
+        tap_ok(clock_monotonic_ns() - t0 < 1000000000ull,
            "yield with nobody else ready returns at once");
     }
-    printf("1..%d\n# %d failed\n", count, failures);
-    return failures;
+    return tap_done();
 }

@@ -47,19 +47,6 @@ static enum pt_status map(uint64_t start, uint64_t end, uint64_t attrs)
     return st;
 }
 
-static inline uint64_t read_cr0(void)
-{
-    uint64_t v;
-
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr0(uint64_t v)
-{
-    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
 /* Bits of physical address the CPU implements (CPUID 0x80000008). */
 static unsigned phys_bits(void)
 {

@@ -50,6 +50,10 @@ int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
 const char *mem_type_name(uint32_t type);
 
 /* [a, a + alen) and [b, b + blen) share a byte (ends assumed not to wrap). */
+/* Sort r[0..n) by start and fold overlapping and touching ranges
+ * together; the new count. */
+unsigned mem_ranges_normalise(struct mem_range *r, unsigned n);
+
 static inline int ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
                                  uint64_t blen)
 {

@@ -21,6 +21,13 @@ int clock_rtc_second(void);
  * an RTC: a source independent of clock_wall_ns(), for checking it. */
 uint64_t clock_rtc_ns(void);
 
+/* The CMOS RTC's periodic interrupt at 64 Hz, routed to vector, calling
+ * tick(arg) from the handler after acknowledging it.  0, or -1 with why[]
+ * (no MADT or I/O APIC).  Only on machines with a CMOS RTC (not Xen). */
+int rtc_periodic_start(unsigned vector, void (*tick)(void *arg), void *arg,
+                       char *why, unsigned whylen);
+void rtc_periodic_stop(void);
+
 /* TSC ticks for this many nanoseconds (the rate measured on first use). */
 uint64_t clock_ns_to_tsc(uint64_t ns);
 

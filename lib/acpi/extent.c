@@ -110,29 +110,6 @@ static void add_sdt(struct extents *x, uint64_t sdt, unsigned entry_size)
     }
 }
 
-/* Sorted by start, with ranges a later table joined folded together. */
-static unsigned normalise(struct mem_range *r, unsigned n)
-{
-    unsigned out = 0;
-
-    for (unsigned i = 1; i < n; i++) {
-        struct mem_range key = r[i];
-        unsigned j = i;
-
-        for (; j > 0 && r[j - 1].start > key.start; j--)
-            r[j] = r[j - 1];
-        r[j] = key;
-    }
-    for (unsigned i = 0; i < n; i++) {
-        if (out && r[i].start <= r[out - 1].end) {
-            if (r[i].end > r[out - 1].end)
-                r[out - 1].end = r[i].end;
-        } else {
-            r[out++] = r[i];
-        }
-    }
-    return out;
-}
 
 int acpi_table_extents(const struct phys_window *w, uint64_t rsdp,
                        struct mem_range *out, unsigned cap)
@@ -145,5 +122,5 @@ int acpi_table_extents(const struct phys_window *w, uint64_t rsdp,
     add_sdt(&x, read_n(w, rsdp + 16, 4), 4);
     if (rev >= 2)
         add_sdt(&x, read_n(w, rsdp + 24, 8), 8);
-    return x.full ? -1 : (int)normalise(out, x.n);
+    return x.full ? -1 : (int)mem_ranges_normalise(out, x.n);
 }

@@ -26,7 +26,7 @@ static void sort_ranges(struct mem_range *r, unsigned n)
 }
 
 /* Sorted input: fold overlapping and touching ranges together. */
-static unsigned merge_ranges(struct mem_range *r, unsigned n)
+static unsigned merge_sorted(struct mem_range *r, unsigned n)
 {
     unsigned out = 0;
 
@@ -39,6 +39,12 @@ static unsigned merge_ranges(struct mem_range *r, unsigned n)
         }
     }
     return out;
+}
+
+unsigned mem_ranges_normalise(struct mem_range *r, unsigned n)
+{
+    sort_ranges(r, n);
+    return merge_sorted(r, n);
 }
 
 static void remove_at(struct mem_range *r, unsigned *n, unsigned i)
@@ -139,7 +145,7 @@ enum memmap_status memmap_sanitise(const struct mem_region *raw, unsigned n,
                                           raw[i].addr + raw[i].size};
     }
     sort_ranges(out, count);
-    count = merge_ranges(out, count);
+    count = merge_sorted(out, count);
     /* Where RAM and anything else overlap, the other type wins. */
     for (unsigned i = 0; i < n; i++) {
         if (raw[i].type == MEM_TYPE_RAM || raw[i].size == 0)

@@ -42,3 +42,20 @@ void fake_add_module(uint64_t paddr, uint64_t size, const char *cmdline)
         strcpy(at(m[i].cmdline_paddr), cmdline);
     }
 }
+
+void fake_acpi_checksum(uint64_t paddr, uint32_t len, uint64_t sum_at)
+{
+    uint8_t sum = 0;
+
+    *(uint8_t *)at(sum_at) = 0;
+    for (uint32_t i = 0; i < len; i++)
+        sum = (uint8_t)(sum + *(uint8_t *)at(paddr + i));
+    *(uint8_t *)at(sum_at) = (uint8_t)-sum;
+}
+
+void fake_acpi_table(uint64_t paddr, const char *sig, uint32_t len)
+{
+    memcpy(at(paddr), sig, 4);
+    put32(paddr + 4, len);
+    fake_acpi_checksum(paddr, len, paddr + 9);
+}

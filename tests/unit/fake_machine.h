@@ -25,6 +25,22 @@ static inline void *at(uint64_t paddr)
     return fake_mem + paddr;
 }
 
+static inline void put32(uint64_t paddr, uint32_t v)
+{
+    memcpy(at(paddr), &v, 4);
+}
+
+static inline void put64(uint64_t paddr, uint64_t v)
+{
+    memcpy(at(paddr), &v, 8);
+}
+
+/* An ACPI table header at paddr: signature, length, and the checksum
+ * byte at paddr + 9 set so the len bytes sum to 0 (set the body first). */
+void fake_acpi_table(uint64_t paddr, const char *sig, uint32_t len);
+/* Set the byte at sum_at so [paddr, paddr + len) sums to 0. */
+void fake_acpi_checksum(uint64_t paddr, uint32_t len, uint64_t sum_at);
+
 /* A well-formed version 1 start_info: map RAM 0-0x9fc00, reserved
  * 0xf0000-0x100000, RAM 0x100000-0x380000; cmdline; no modules. */
 void fake_start_info(const char *cmdline);

@@ -14,25 +14,8 @@
 static struct acpi_poweroff po;
 static char why[96];
 
-static void put32(uint64_t a, uint32_t v) { memcpy(at(a), &v, 4); }
-static void put64(uint64_t a, uint64_t v) { memcpy(at(a), &v, 8); }
 
-static void fix_checksum(uint64_t a, uint32_t len, uint64_t sum_at)
-{
-    uint8_t sum = 0;
 
-    *(uint8_t *)at(sum_at) = 0;
-    for (uint32_t i = 0; i < len; i++)
-        sum = (uint8_t)(sum + *(uint8_t *)at(a + i));
-    *(uint8_t *)at(sum_at) = (uint8_t)-sum;
-}
-
-static void table(uint64_t a, const char *sig, uint32_t len)
-{
-    memcpy(at(a), sig, 4);
-    put32(a + 4, len);
-    fix_checksum(a, len, a + 9);
-}
 
 static const uint8_t s5_aml[] = {0x10, 0x08, 0x5c, 0x5f, 0x53, 0x42, /* junk */
                                  0x08, 0x5f, 0x53, 0x35, 0x5f, 0x12, 0x06,
@@ -44,7 +27,7 @@ static void build_tables(int hw_reduced)
     memset(fake_mem, 0, sizeof(fake_mem));
     fake_window.host_base = (uintptr_t)fake_mem;
     memcpy(at(DSDT + 36), s5_aml, sizeof(s5_aml));
-    table(DSDT, "DSDT", 36 + sizeof(s5_aml));
+    fake_acpi_table(DSDT, "DSDT", 36 + sizeof(s5_aml));
     put32(FADT + 40, DSDT);
     put32(FADT + 64, 0x604);
     if (hw_reduced) {
@@ -52,18 +35,18 @@ static void build_tables(int hw_reduced)
         *(uint8_t *)at(FADT + 244) = 0; /* memory space */
         put64(FADT + 248, 0xfea00200);
     }
-    table(FADT, "FACP", 276);
+    fake_acpi_table(FADT, "FACP", 276);
     put32(RSDT + 36, FADT);
-    table(RSDT, "RSDT", 40);
+    fake_acpi_table(RSDT, "RSDT", 40);
     put64(XSDT + 36, FADT);
-    table(XSDT, "XSDT", 44);
+    fake_acpi_table(XSDT, "XSDT", 44);
     memcpy(at(RSDP), "RSD PTR ", 8);
     *(uint8_t *)at(RSDP + 15) = 2;
     put32(RSDP + 16, RSDT);
     put32(RSDP + 20, 36);
     put64(RSDP + 24, XSDT);
-    fix_checksum(RSDP, 20, RSDP + 8);
-    fix_checksum(RSDP, 36, RSDP + 32);
+    fake_acpi_checksum(RSDP, 20, RSDP + 8);
+    fake_acpi_checksum(RSDP, 36, RSDP + 32);
 }
 
 TEST(acpi_classic_pm1_and_s5_are_found)
@@ -109,7 +92,7 @@ TEST(acpi_missing_pieces_are_clear_errors)
 
     build_tables(0);
     memcpy(at(DSDT + 36 + 7), "_XX_", 4);
-    table(DSDT, "DSDT", 36 + sizeof(s5_aml));
+    fake_acpi_table(DSDT, "DSDT", 36 + sizeof(s5_aml));
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
     CHECK(strstr(why, "no \\_S5"));
 
@@ -130,8 +113,8 @@ TEST(acpi_pointers_out_of_the_window_do_not_crash)
     build_tables(0);
     put32(RSDT + 36, 0xfffffff0);
     put64(XSDT + 36, 0xfffffffffffffff0ull);
-    table(RSDT, "RSDT", 40);
-    table(XSDT, "XSDT", 44);
+    fake_acpi_table(RSDT, "RSDT", 40);
+    fake_acpi_table(XSDT, "XSDT", 44);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
 }
 
@@ -159,10 +142,10 @@ static void add_madt(void)
     uint32_t rsdt_len = 44;
 
     memcpy(at(MADT + 44), e, sizeof(e));
-    table(MADT, "APIC", 44 + sizeof(e));
+    fake_acpi_table(MADT, "APIC", 44 + sizeof(e));
     put32(RSDT + 40, MADT);
     put32(RSDT + 4, rsdt_len);
-    table(RSDT, "RSDT", rsdt_len);
+    fake_acpi_table(RSDT, "RSDT", rsdt_len);
     *(uint8_t *)at(XSDT) = 'Y'; /* force the RSDT path */
 }
 
@@ -189,7 +172,7 @@ TEST(acpi_madt_missing_or_truncated_is_an_error)
     build_tables(0);
     add_madt();
     *(uint8_t *)at(MADT + 45) = 200; /* entry length past the table */
-    table(MADT, "APIC", 44 + 32);
+    fake_acpi_table(MADT, "APIC", 44 + 32);
     CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == -1);
     CHECK(strstr(why, "no I/O APIC"));
 }
@@ -201,23 +184,23 @@ TEST(acpi_madt_missing_or_truncated_is_an_error)
 TEST(acpi_fadt_fields_past_its_length_are_absent)
 {
     build_tables(0);
-    table(FADT, "FACP", 64); /* ends just before PM1a; 0x604 lies beyond */
+    fake_acpi_table(FADT, "FACP", 64); /* ends just before PM1a; 0x604 lies beyond */
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
     CHECK(strstr(why, "FADT (64 bytes) names no PM1a control port"));
 
     build_tables(0);
-    table(FADT, "FACP", 40); /* ends before the DSDT field */
+    fake_acpi_table(FADT, "FACP", 40); /* ends before the DSDT field */
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
     CHECK(strstr(why, "has no DSDT field"));
 
     build_tables(0);
     put32(FADT + 68, 0x640); /* PM1b beyond a 68-byte FADT: absent */
-    table(FADT, "FACP", 68);
+    fake_acpi_table(FADT, "FACP", 68);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
     CHECK(po.pm1a_cnt == 0x604 && po.pm1b_cnt == 0);
 
     build_tables(1); /* hardware-reduced, cut inside the sleep register */
-    table(FADT, "FACP", 250);
+    fake_acpi_table(FADT, "FACP", 250);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
     CHECK(strstr(why, "has no sleep control register"));
 }
@@ -237,14 +220,14 @@ TEST(acpi_pm1_ports_must_be_io_ports)
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         build_tables(0);
         put32(FADT + 64, bad[i].port);
-        table(FADT, "FACP", 276);
+        fake_acpi_table(FADT, "FACP", 276);
         CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why,
                                  sizeof(why)) == -1);
         CHECK(strstr(why, bad[i].words));
     }
     build_tables(0);
     put32(FADT + 68, 0x70); /* PM1b on the CMOS index port */
-    table(FADT, "FACP", 276);
+    fake_acpi_table(FADT, "FACP", 276);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
     CHECK(strstr(why, "PM1b control: port 0x70 belongs to a legacy device"));
 }
@@ -256,13 +239,13 @@ TEST(acpi_sleep_control_register_is_checked)
     build_tables(1);
     *(uint8_t *)at(FADT + 244) = 1; /* I/O space, beyond 64 KiB */
     put64(FADT + 248, 0x12345);
-    table(FADT, "FACP", 276);
+    fake_acpi_table(FADT, "FACP", 276);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == -1);
     CHECK(strstr(why, "sleep control register: port 0x12345 is not an I/O"));
 
     build_tables(1); /* MMIO in the middle of RAM: parsed, refused */
     put64(FADT + 248, 0x200000);
-    table(FADT, "FACP", 276);
+    fake_acpi_table(FADT, "FACP", 276);
     CHECK(acpi_find_poweroff(&fake_window, RSDP, &po, why, sizeof(why)) == 0);
     CHECK(acpi_mmio_check(po.sleep_addr, 1, ram, 2, why, sizeof(why)) == -1);
     CHECK(strstr(why, "0x200000 lies in RAM 0x100000-0x4000000"));
@@ -280,7 +263,7 @@ TEST(acpi_madt_ioapic_in_ram_is_refused)
     build_tables(0);
     add_madt();
     put32(MADT + 44 + 4, 0x120000); /* I/O APIC "inside the kernel image" */
-    table(MADT, "APIC", 44 + 32);
+    fake_acpi_table(MADT, "APIC", 44 + 32);
     CHECK(acpi_find_irq_routing(&fake_window, RSDP, &r, why, sizeof(why)) == 0);
     CHECK(acpi_mmio_check(r.ioapic[0].addr, 0x20, image, 1, why,
                           sizeof(why)) == -1);

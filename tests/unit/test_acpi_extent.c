@@ -13,8 +13,6 @@
 #define DSDT 0x340000
 #define MADT 0x310000 /* listed in the XSDT only */
 
-static void put32(uint64_t a, uint32_t v) { memcpy(at(a), &v, 4); }
-static void put64(uint64_t a, uint64_t v) { memcpy(at(a), &v, 8); }
 
 static void header(uint64_t a, const char *sig, uint32_t len)
 {

@@ -9,25 +9,8 @@
 #define RSDT 0x10000
 #define FADT 0x11000
 
-static void put32(uint64_t a, uint32_t v) { memcpy(at(a), &v, 4); }
-static void put64(uint64_t a, uint64_t v) { memcpy(at(a), &v, 8); }
 
-static void checksum(uint64_t a, uint32_t len, uint64_t sum_at)
-{
-    uint8_t sum = 0;
 
-    *(uint8_t *)at(sum_at) = 0;
-    for (uint32_t i = 0; i < len; i++)
-        sum = (uint8_t)(sum + *(uint8_t *)at(a + i));
-    *(uint8_t *)at(sum_at) = (uint8_t)-sum;
-}
-
-static void table(uint64_t a, const char *sig, uint32_t len)
-{
-    memcpy(at(a), sig, 4);
-    put32(a + 4, len);
-    checksum(a, len, a + 9);
-}
 
 /* RSDP (revision 0) -> RSDT -> a FADT of fadt_len with PM_TMR_BLK. */
 static void tables(uint32_t fadt_len, uint32_t pm_tmr_blk, uint8_t pm_tmr_len)
@@ -36,12 +19,12 @@ static void tables(uint32_t fadt_len, uint32_t pm_tmr_blk, uint8_t pm_tmr_len)
     fake_window.host_base = (uintptr_t)fake_mem;
     put32(FADT + 76, pm_tmr_blk);
     *(uint8_t *)at(FADT + 91) = pm_tmr_len;
-    table(FADT, "FACP", fadt_len);
+    fake_acpi_table(FADT, "FACP", fadt_len);
     put32(RSDT + 36, FADT);
-    table(RSDT, "RSDT", 40);
+    fake_acpi_table(RSDT, "RSDT", 40);
     memcpy(at(RSDP), "RSD PTR ", 8);
     put32(RSDP + 16, RSDT);
-    checksum(RSDP, 20, RSDP + 8);
+    fake_acpi_checksum(RSDP, 20, RSDP + 8);
 }
 
 static uint16_t port;
@@ -61,7 +44,7 @@ TEST(pm_timer_from_pm_tmr_blk)
     tables(116, 0x608, 4);
     CHECK(find() == 0 && port == 0x608 && bits == 24);
     put32(FADT + 112, 1u << 8); /* TMR_VAL_EXT */
-    table(FADT, "FACP", 116);
+    fake_acpi_table(FADT, "FACP", 116);
     CHECK(find() == 0 && port == 0x608 && bits == 32);
 }
 
@@ -70,10 +53,10 @@ TEST(pm_timer_x_pm_tmr_blk_wins_when_in_io_space)
     tables(244, 0x608, 4);
     *(uint8_t *)at(FADT + 208) = 1; /* system I/O */
     put64(FADT + 212, 0xb008);
-    table(FADT, "FACP", 244);
+    fake_acpi_table(FADT, "FACP", 244);
     CHECK(find() == 0 && port == 0xb008);
     *(uint8_t *)at(FADT + 208) = 0; /* system memory: not a port */
-    table(FADT, "FACP", 244);
+    fake_acpi_table(FADT, "FACP", 244);
     CHECK(find() == 0 && port == 0x608);
 }
 
