@@ -793,6 +793,14 @@ def boot_tests(tmp):
              "bootinfo", "q35", append="-- --irq",
              expect=[r"^bootinfo: ioapics 1$",
                      r"^bootinfo: gsi 23 vector 0x30 rte vector 0x30 level 1 low 1$"]),
+        # SeaBIOS's temporary memory at the top of a tiny RAM takes part
+        # of the loaded image's .data: one clear line, not a run on
+        # garbage (it failed later in paging, on a clobbered variable).
+        Boot("hello pc 1536K: data the firmware overwrote is refused",
+             "hello", "pc", "1536K", status=debug_exit(116), forbid=(),
+             expect=[r"^tern: fatal: the image's data 0x[0-9a-f]+-0x[0-9a-f]+ "
+                     r"was overwritten after loading \(the firmware used that "
+                     r"memory; give the VM more RAM\)$"]),
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),
