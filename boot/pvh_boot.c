@@ -115,25 +115,6 @@ static void cross_check_xen_memmap(const struct boot_info *bi)
 #endif
 }
 
-/* The words linker.ld puts at both ends of .data ("TERNDATA"). */
-#define DATA_CANARY 0x5445524e44415441ull
-extern const volatile uint64_t _data_head_canary, _data_tail_canary;
-
-/* A firmware that used the image's memory after the loader filled it
- * (SeaBIOS's temporary zone at the top of a tiny RAM does) leaves
- * initialised data changed: say so instead of running on it. */
-static void check_data_intact(void)
-{
-    if (_data_head_canary == DATA_CANARY && _data_tail_canary == DATA_CANARY)
-        return;
-    tern_exit_mode = TERN_EXIT_MODE_POWEROFF; /* it may be garbage too */
-    tern_fatal(TERN_EXIT_NO_RAM, "the image's data 0x%llx-0x%llx was "
-               "overwritten after loading (the firmware used that memory; "
-               "give the VM more RAM)",
-               (unsigned long long)(uintptr_t)&_data_head_canary,
-               (unsigned long long)(uintptr_t)&_data_tail_canary + 8);
-}
-
 void pvh_start_c(uint32_t start_info_paddr)
 {
     struct boot_info *bi = &boot_info;
@@ -143,7 +124,6 @@ void pvh_start_c(uint32_t start_info_paddr)
     gdt_init();
     traps_init();
     console_init();
-    check_data_intact();
     boot_mark("console");
 #ifdef CONFIG_XEN
     if (xen_init() == 0) {

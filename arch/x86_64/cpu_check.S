@@ -143,6 +143,45 @@ report:
         hlt
         jmp     7b
 
+/*
+ * image_check: called by pvh_start after cpu_check.  The loader filled
+ * the image, but a firmware may have used part of its memory since:
+ * SeaBIOS's temporary zone at the top of a tiny RAM (-m 1536K on pc and
+ * q35) covers the image's top, and Tern then ran on garbage.  A known
+ * word at the end of .rodata and at both ends of .data (linker.ld) must
+ * still hold; otherwise one line, the status to isa-debug-exit, halt.
+ */
+#define CANARY_LO 0x44415441    /* "TERNDATA" as a little-endian quad */
+#define CANARY_HI 0x5445524e
+        .globl  image_check
+image_check:
+        mov     $_rodata_canary, %eax
+        call    canary_ok
+        mov     $_data_head_canary, %eax
+        call    canary_ok
+        mov     $_data_tail_canary, %eax
+        call    canary_ok
+        ret
+
+/* Returns if the quad at %eax is the canary; never otherwise. */
+canary_ok:
+        cmpl    $CANARY_LO, (%eax)
+        jne     overwritten
+        cmpl    $CANARY_HI, 4(%eax)
+        jne     overwritten
+        ret
+
+overwritten:
+        call    uart_init
+        mov     $msg_overwritten, %esi
+        call    puts
+        mov     $TERN_EXIT_NO_RAM_STATUS, %eax
+        mov     $CONFIG_DEBUG_EXIT_PORT, %edx
+        outl    %eax, %dx
+1:      cli
+        hlt
+        jmp     1b
+
 /* 16550 at COM1, 115200 8N1, as lib/console/uart16550.c sets it.  Harmless
  * where there is none: the writes go nowhere and every wait is bounded. */
 uart_init:
@@ -201,6 +240,16 @@ putc:
         mov     $COM1, %dx
         out     %al, %dx
         ret
+
+        /* With the entry's text, the image's first pages: .rodata may be
+         * what was overwritten. */
+        .section .text.entry, "ax"
+msg_overwritten:
+        .ascii  "tern: fatal: the image was overwritten after loading (the "
+        .ascii  "firmware used its memory; give the VM more RAM)\n"
+        .ascii  "tern: stopping with status "
+        .ascii  XSTR(TERN_EXIT_NO_RAM_STATUS)
+        .asciz  "\n"
 
         .section .rodata
 msg_head:

@@ -106,6 +106,7 @@ pvh_start:
         /* Before any instruction an old CPU lacks (rdtsc above excepted:
          * see cpu_check.S).  The loader's EFER is still untouched. */
         call    cpu_check               /* returns only on a CPU Tern runs on */
+        call    image_check             /* and if the image is still whole */
         mov     $MSR_EFER, %ecx
         rdmsr
         mov     %eax, pvh_entry_state + ES_EFER
@@ -197,12 +198,16 @@ long_mode:
         hlt
         jmp     3b
 
-        .section .rodata
+        /* In the entry's own text, the image's first pages: a firmware
+         * that overwrote the image's top (SeaBIOS at -m 1408K) must not
+         * turn the first lgdt into a silent triple fault before
+         * image_check can say so.  Accessed bits preset: no CPU write. */
+        .section .text.entry, "ax"
         .p2align 3
 boot_gdt:
         .quad   0                       /* null */
-        .quad   0x00af9a000000ffff      /* 0x08: 64-bit code */
-        .quad   0x00cf92000000ffff      /* 0x10: data */
+        .quad   0x00af9b000000ffff      /* 0x08: 64-bit code */
+        .quad   0x00cf93000000ffff      /* 0x10: data */
 boot_gdt_end:
 boot_gdt_desc:
         .word   boot_gdt_end - boot_gdt - 1

@@ -8,6 +8,9 @@
  * runs, so a plain number the assembly can use: the CPU lacks long mode or
  * another feature Tern needs. */
 #define TERN_EXIT_CPU_UNSUPPORTED 119
+/* Also from the entry (image_check): no usable RAM, the image not in RAM,
+ * or the image overwritten after loading. */
+#define TERN_EXIT_NO_RAM_STATUS 116
 
 #ifndef __ASSEMBLY__
 enum tern_exit_status {
@@ -15,7 +18,7 @@ enum tern_exit_status {
     TERN_EXIT_FAULT = 113,           /* CPU exception */
     TERN_EXIT_BAD_START_INFO = 114,  /* start_info missing, bad magic */
     TERN_EXIT_BAD_MEMMAP = 115,      /* memory map absurd or too large */
-    TERN_EXIT_NO_RAM = 116,          /* no usable RAM, image not in RAM */
+    TERN_EXIT_NO_RAM = TERN_EXIT_NO_RAM_STATUS,
     TERN_EXIT_BAD_CMDLINE = 117,     /* cmdline outside memory, unterminated */
     TERN_EXIT_BAD_MODULE = 118,      /* module list, module or its cmdline */
 };
