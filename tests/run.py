@@ -801,7 +801,7 @@ def boot_tests(tmp):
                expect=[r"^tern: fatal: the image was overwritten after loading "
                        r"\(the firmware used its memory; give the VM more RAM\)$",
                        r"^tern: stopping with status 116$"])
-          for m, mem in (("pc", "1536K"), ("q35", "1472K"))],
+          for m, mem in (("pc", "1536K"), ("q35", "1472K"), ("q35", "1408K"))],
         Boot("template pc env and argv", "template", "pc",
              append="WHO=tester -- x y",
              expect=[r"^template: 2 argument\(s\), hello tester$"]),

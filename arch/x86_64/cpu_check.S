@@ -243,7 +243,7 @@ putc:
 
         /* With the entry's text, the image's first pages: .rodata may be
          * what was overwritten. */
-        .section .text.entry, "ax"
+        .section .text.entry.rodata, "a"
 msg_overwritten:
         .ascii  "tern: fatal: the image was overwritten after loading (the "
         .ascii  "firmware used its memory; give the VM more RAM)\n"

@@ -202,7 +202,7 @@ long_mode:
          * that overwrote the image's top (SeaBIOS at -m 1408K) must not
          * turn the first lgdt into a silent triple fault before
          * image_check can say so.  Accessed bits preset: no CPU write. */
-        .section .text.entry, "ax"
+        .section .text.entry.rodata, "a"
         .p2align 3
 boot_gdt:
         .quad   0                       /* null */
