@@ -44,7 +44,8 @@ struct file {
     void *priv;
     uint64_t pos;
     int flags;          /* FILE_NONBLOCK */
-    unsigned refs;      /* descriptors pointing here */
+    unsigned refs;      /* descriptors pointing here, and blocked threads */
+    unsigned blocked;   /* threads blocked in read or write (in refs too) */
     struct runq waiters; /* blocked in read or write */
 };
 

@@ -86,11 +86,14 @@ static long transfer(int fd, void *buf, unsigned long n, int writing)
         if (r != -EAGAIN || (f->flags & FILE_NONBLOCK))
             return r;
         f->refs++; /* a close meanwhile must not free it under us */
+        f->blocked++;
         sched_wait(&f->waiters, SCHED_FOREVER);
-        if (f->refs == 1) { /* every descriptor was closed */
+        if (f->refs == f->blocked) { /* every descriptor was closed */
+            f->blocked--;
             file_put(f);
             return -EBADF;
         }
+        f->blocked--;
         f->refs--;
     }
 }
@@ -160,8 +163,13 @@ int fd_dup2(int fd, int to)
     if (to == fd)
         return fd;
     f->refs++;
-    if (table[to])
-        file_put(table[to]);
+    if (table[to]) { /* closed, as fd_close does: its waiters look again */
+        struct file *old = table[to];
+
+        table[to] = f;
+        file_notify(old);
+        file_put(old);
+    }
     table[to] = f;
     return to;
 }

@@ -214,3 +214,74 @@ TEST(fd_poll_ignores_negative_descriptors_and_masks_to_what_was_asked)
     CHECK(fd_poll(p, 2, 0) == 1 && p[0].got == 0 && p[1].got == FILE_WRITABLE);
     close_all();
 }
+
+/* Two threads blocked reading one descriptor that a third closes: both
+ * get EBADF (a reader that waited again after the close gets the data
+ * the last step leaves, and the check fails instead of hanging). */
+static int second_result;
+
+static void data_if_still_waiting(void)
+{
+    available = 1;
+}
+
+static void close_then_data(void)
+{
+    while_waiting = data_if_still_waiting;
+    fd_close(blocked_fd);
+}
+
+static void second_reader_blocks(void)
+{
+    char buf[8];
+
+    while_waiting = close_then_data;
+    second_result = (int)fd_read(blocked_fd, buf, 8);
+    if (while_waiting == data_if_still_waiting)
+        while_waiting = 0;
+}
+
+TEST(fd_close_while_two_threads_are_blocked_on_it)
+{
+    char buf[8];
+    int first;
+
+    close_all();
+    released = 0;
+    available = 0;
+    blocked_fd = fd_install(file_new(&pipe_ops, 0));
+    while_waiting = second_reader_blocks;
+    first = (int)fd_read(blocked_fd, buf, 8);
+    while_waiting = 0;
+    CHECK(first == -EBADF && second_result == -EBADF);
+    CHECK(released == 1 && fd_file(blocked_fd) == NULL);
+}
+
+/* dup2 over a descriptor a thread is blocked on closes it the same way:
+ * the blocked thread is woken (without the wake it sleeps for ever). */
+static int dup2_woke;
+
+static void dup2_over_the_descriptor(void)
+{
+    int before = wakes;
+
+    while_waiting = data_if_still_waiting;
+    fd_dup2(0, blocked_fd);
+    dup2_woke = wakes > before;
+}
+
+TEST(fd_dup2_over_a_descriptor_a_thread_is_blocked_on)
+{
+    char buf[8];
+
+    close_all();
+    released = 0;
+    available = 0;
+    fd_install(file_new(&pipe_ops, 0)); /* 0: what replaces it */
+    blocked_fd = fd_install(file_new(&pipe_ops, 0));
+    while_waiting = dup2_over_the_descriptor;
+    CHECK(fd_read(blocked_fd, buf, 8) == -EBADF && dup2_woke);
+    while_waiting = 0;
+    CHECK(released == 1);
+    close_all();
+}
