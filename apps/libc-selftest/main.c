@@ -89,6 +89,20 @@ static void test_malloc_on_demand(void)
     tap_ok(mallinfo().uordblks < big, "mallinfo: the block is no longer in use");
 }
 
+/* aligned_alloc is newlib's, on posix_memalign: both link and align. */
+static void test_aligned(void)
+{
+    void *p = aligned_alloc(4096, 4096), *q = NULL;
+    int r = posix_memalign(&q, 64, 100);
+
+    tap_ok(p && (uintptr_t)p % 4096 == 0 && r == 0 && q &&
+           (uintptr_t)q % 64 == 0 && posix_memalign(&q, 4, 8) == EINVAL &&
+           posix_memalign(&q, 24, 8) == EINVAL,
+       "aligned_alloc and posix_memalign align, and refuse bad alignments");
+    free(p);
+    free(q);
+}
+
 static void test_malloc(void)
 {
     enum { N = 64 };
@@ -135,6 +149,7 @@ static void test_malloc(void)
     errno = 0;
     z = calloc(huge_count, 8); /* volatile: gcc refuses a constant */
     tap_ok(z == NULL && errno == ENOMEM, "calloc whose size overflows: NULL, ENOMEM");
+    test_aligned();
     test_malloc_on_demand();
 }
 

@@ -74,6 +74,21 @@ void *_memalign_r(struct _reent *r, size_t align, size_t n)
     return p ? p : out_of_memory(r);
 }
 
+/* newlib's aligned_alloc is posix_memalign, which its malloc (left out
+ * of the link) would have given: an alignment that is not a power of two
+ * times sizeof(void *) is EINVAL; errno is left alone, as POSIX says. */
+int posix_memalign(void **out, size_t align, size_t n)
+{
+    void *p;
+
+    if (!align || (align & (align - 1)) || align % sizeof(void *))
+        return EINVAL;
+    if (!(p = kmalloc_aligned(n, align < 16 ? 16 : align)))
+        return ENOMEM;
+    *out = p;
+    return 0;
+}
+
 void *_valloc_r(struct _reent *r, size_t n)
 {
     return _memalign_r(r, PAGE_SIZE, n);
