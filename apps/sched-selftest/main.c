@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tern/arch.h>
+#include <tern/kalloc.h>
 #include <tern/mm.h>
 #include <tern/tap.h>
 #include <tern/thread.h>
@@ -285,6 +287,36 @@ static void test_libc_state_per_thread(void)
        "errno and strtok's position belong to each thread");
 }
 
+/* A thread's C library state goes back whole when it ends, big-number
+ * caches included: strtod of 1e-300 fills newlib's cache of powers of
+ * five (pow5mult's p5s), which _reclaim_reent does not free. */
+static void *parse_small_number(void *arg)
+{
+    return (void *)(uintptr_t)(strtod(arg, NULL) > 0);
+}
+
+static void test_libc_state_freed(void)
+{
+    uint64_t before = 0;
+    int good = 1;
+    char line[96];
+
+    for (int i = 0; i < 51; i++) {
+        struct thread *t = thread_create("strtod", parse_small_number,
+                                         "1.5e-300", 0);
+        void *r;
+
+        if (i == 1) /* after the first: the size classes' pools are warm */
+            before = kalloc_stats()->in_use;
+        thread_join(t, &r);
+        good &= r == (void *)1;
+    }
+    snprintf(line, sizeof(line), "50 threads that ran strtod: kalloc in "
+             "use %llu before, %llu after", (unsigned long long)before,
+             (unsigned long long)kalloc_stats()->in_use);
+    tap_ok(good && kalloc_stats()->in_use == before, line);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "deadlock")) {
@@ -302,6 +334,7 @@ int main(int argc, char **argv)
     test_deadline_order();
     test_mbox();
     test_libc_state_per_thread();
+    test_libc_state_freed();
     test_detached_threads();
     test_wait_for_interrupt();
     return tap_done();

@@ -5,6 +5,7 @@
  * stdout and stderr stay shared: newlib is built with global stdio
  * streams, so reclaiming a thread's reent closes no one's stream.
  */
+#include <malloc.h>
 #include <reent.h>
 #include <string.h>
 #include <tern/libc.h>
@@ -28,8 +29,27 @@ static void *create_reent(void)
     return r;
 }
 
+/* newlib's _reclaim_reent frees the big-number free lists and result
+ * but not pow5mult's cache of powers of five (5^4, 5^8, ... up to what
+ * strtod or printf needed), about 650 bytes after a strtod("1e-300"). */
+static void free_powers_of_five(struct _reent *r)
+{
+    struct _Bigint *b, *next;
+
+#ifdef _REENT_SMALL
+    if (!r->_mp) /* never used: not even allocated */
+        return;
+#endif
+    for (b = _REENT_MP_P5S(r); b; b = next) {
+        next = b->_next;
+        _free_r(r, b);
+    }
+    _REENT_MP_P5S(r) = NULL;
+}
+
 static void destroy_reent(void *state)
 {
+    free_powers_of_five(state);
     _reclaim_reent(state);
     obj_free(&reent_pool, state);
 }
