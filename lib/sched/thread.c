@@ -52,6 +52,11 @@ void thread_entry(void);
 
 #define THREAD_DEFAULT_STACK ((uint64_t)CONFIG_THREAD_STACK_KIB * 1024)
 #define BACKUP_WAKE_NS 100000000ull /* 100 ms */
+/* The farthest ahead a timer is armed (about 18 minutes); a later
+ * deadline is armed again when this one fires.  Xen's single-shot timer
+ * takes a deadline past 2^63 ns (its signed s_time_t) as already due,
+ * and a TSC deadline that far overflows: either fired at once, for ever. */
+#define MAX_ARM_NS (1ull << 40)
 
 extern char boot_stack_bottom[], boot_stack_top[];
 static struct thread main_thread = {.state = RUNNING, .name = "main"};
@@ -236,13 +241,17 @@ static void idle(void)
                    "blocked, none has a timeout and no interrupt source "
                    "can wake one");
     if (next != UINT64_MAX) {
+        uint64_t now = clock_monotonic_ns();
+
+        if (next > now && next - now > MAX_ARM_NS)
+            next = now + MAX_ARM_NS;
         arm_timer(next);
         if (primary_events) {
             /* A second, independent timer bounds any wake-up the first
              * one loses to BACKUP_WAKE_NS (seen once under Xen in CI,
              * never reproduced since: a test hung with every thread
              * asleep).  backup_report says so if it ever does its job. */
-            uint64_t soon = clock_monotonic_ns() + BACKUP_WAKE_NS;
+            uint64_t soon = now + BACKUP_WAKE_NS;
 
             lapic_timer_arm(next < soon ? next + BACKUP_WAKE_NS : soon);
         }
