@@ -758,6 +758,12 @@ def boot_tests(tmp):
              status=debug_exit(112), forbid=(),
              expect=[r"^tern: fatal: sched: deadlock: every thread is blocked, "
                      r"none has a timeout and no interrupt source can wake one$"]),
+        Boot("sched-selftest q35 thread_create with memory full is NULL",
+             "sched-selftest", "q35", append="tern.exit=debugexit -- oom",
+             status=debug_exit(0),
+             expect=[r"^sched-selftest: memory full, \d+ pages free; thread_create: NULL$",
+                     r"^sched-selftest: with one stack's pages free, thread_create: (NULL|a thread)$",
+                     r"^sched-selftest: memory back, thread_create: a thread$"]),
         Boot("sched-selftest pc thread_exit in main flushes stdio",
              "sched-selftest", "pc", append="tern.exit=debugexit -- exit-in-main",
              status=debug_exit(3),

@@ -6,6 +6,7 @@
  * interrupt without being taken for a deadlock.
  *   -- deadlock      block for ever with nothing to wake anyone: fatal
  *   -- exit-in-main  print without a newline, then thread_exit from main
+ *   -- oom           thread_create with memory full: NULL, not fatal
  */
 #include <errno.h>
 #include <stdint.h>
@@ -376,6 +377,46 @@ static void test_libc_state_freed(void)
     tap_ok(good && kalloc_stats()->in_use == before, line);
 }
 
+/* thread_create when memory runs out: NULL, never fatal, even when the
+ * stack's pages are there but unmapping its guard page needs a page
+ * table (a large page split) that is not. */
+static void *nothing(void *arg)
+{
+    return arg;
+}
+
+static int oom(void)
+{
+    static void *blocks[32768];
+    int n = 0;
+    struct thread *t = thread_create("warm", nothing, NULL, 0);
+
+    thread_join(t, NULL); /* the control block and reent pools are warm */
+    while (n < 32768 && (blocks[n] = malloc(9 * 4096 - 64))) /* a stack's run */
+        n++;
+    while (n < 32768 && (blocks[n] = malloc(1000)))
+        n++;
+    printf("sched-selftest: memory full, %llu pages free; thread_create: %s\n",
+           (unsigned long long)mm_pages()->free_pages,
+           thread_create("oom", nothing, NULL, 0) ? "a thread" : "NULL");
+    free(blocks[n / 3]); /* one run of a stack's size, away from the others */
+    t = thread_create("oom", nothing, NULL, 0);
+    printf("sched-selftest: with one stack's pages free, thread_create: %s\n",
+           t ? "a thread" : "NULL");
+    if (t)
+        thread_join(t, NULL);
+    blocks[n / 3] = NULL;
+    for (int i = 0; i < n; i++)
+        free(blocks[i]);
+    t = thread_create("after", nothing, (void *)5, 0);
+    void *r = NULL;
+    if (t)
+        thread_join(t, &r);
+    printf("sched-selftest: memory back, thread_create: %s\n",
+           r == (void *)5 ? "a thread" : "NULL");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "deadlock")) {
@@ -383,6 +424,8 @@ int main(int argc, char **argv)
         sem_down(&sem);
         return 0;
     }
+    if (argc > 1 && !strcmp(argv[1], "oom"))
+        return oom();
     if (argc > 1 && !strcmp(argv[1], "exit-in-main")) {
         printf("sched-selftest: buffered, no newline");
         thread_exit((void *)3);

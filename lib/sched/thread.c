@@ -308,6 +308,18 @@ static void prepare_stack(struct thread *t)
     t->rsp = (uintptr_t)sp;
 }
 
+/* Unmapping a guard page that a large page maps splits it, with page
+ * tables from the page allocator: one for a 2 MiB page, two for 1 GiB.
+ * Running out there is fatal, so it is checked before. */
+static bool guard_page_can_unmap(uint64_t addr)
+{
+    uint64_t size;
+
+    paging_query(addr, &size);
+    return size <= PAGE_SIZE ||
+           mm_pages()->free_pages >= (size > (2ull << 20) ? 2 : 1);
+}
+
 /* The control block, the stack with its guard page, and the C library's
  * state; NULL (and nothing kept) when any of them cannot be had. */
 static struct thread *alloc_thread(uint64_t bytes)
@@ -320,6 +332,12 @@ static struct thread *alloc_thread(uint64_t bytes)
     t->pages_base = page_alloc(pages);
     if (t->pages_base && hooks && hooks->create &&
         !(t->libc = hooks->create())) {
+        page_free_run(t->pages_base, pages);
+        t->pages_base = 0;
+    }
+    if (t->pages_base && !guard_page_can_unmap(t->pages_base)) { /* last */
+        if (t->libc)
+            hooks->destroy(t->libc);
         page_free_run(t->pages_base, pages);
         t->pages_base = 0;
     }
