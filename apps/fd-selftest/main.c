@@ -100,6 +100,35 @@ static void test_nonblocking_and_timeouts(void)
     close(efd);
 }
 
+static int late_efd;
+
+static void *write_at_600ms(void *arg)
+{
+    (void)arg;
+    thread_sleep_ns(600 * MS);
+    eventfd_write(late_efd, 1);
+    return NULL;
+}
+
+/* 18446744074 s is past what 64 bits of ns hold: it wrapped to 290 ms. */
+static void test_select_huge_timeout(void)
+{
+    struct timeval tv = {18446744074LL, 0};
+    struct thread *t;
+    fd_set r;
+    int n;
+
+    late_efd = eventfd(0, EFD_NONBLOCK);
+    FD_ZERO(&r);
+    FD_SET(late_efd, &r);
+    t = thread_create("late", write_at_600ms, NULL, 0);
+    n = select(late_efd + 1, &r, NULL, NULL, &tv);
+    tap_ok(n == 1 && FD_ISSET(late_efd, &r),
+       "select with a timeout of 18446744074 s waits for the descriptor");
+    thread_join(t, NULL);
+    close(late_efd);
+}
+
 static void test_mixed_poll(void)
 {
     int mod = open("/modules/0", O_RDONLY), efd = eventfd(0, EFD_NONBLOCK);
@@ -210,6 +239,7 @@ int main(void)
     test_module_files();
     test_console();
     test_nonblocking_and_timeouts();
+    test_select_huge_timeout();
     test_mixed_poll();
     test_blocking_read_woken_by_thread();
     test_poll_woken_by_interrupt();

@@ -298,9 +298,14 @@ int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
     if (n < 0 || n > FD_SETSIZE ||
         (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)))
         return (int)ret(-EINVAL);
-    if (tv)
-        deadline = thread_deadline((uint64_t)tv->tv_sec * 1000000000 +
-                                   (uint64_t)tv->tv_usec * 1000);
+    if (tv) { /* past 2^64 ns (584 years) is for ever, not a wrap */
+        uint64_t us = (uint64_t)tv->tv_usec * 1000;
+
+        deadline = thread_deadline(
+            (uint64_t)tv->tv_sec > (UINT64_MAX - us) / 1000000000
+                ? UINT64_MAX
+                : (uint64_t)tv->tv_sec * 1000000000 + us);
+    }
     count = sets_to_poll(n, r, w, e, p);
     fd_poll(p, count, deadline);
     return poll_to_sets(p, count, r, w, e);
