@@ -312,6 +312,20 @@ static void test_far_deadline_idles(void)
     tap_ok(r == 0 && halts <= 4 * far_ticks_wanted, line);
 }
 
+/* A vector an app registers itself (irq_route_isa, irq_register) is not
+ * handed to a driver by irq_alloc_vector afterwards. */
+static void test_vector_taken_by_app(void)
+{
+    int v;
+
+    irq_register(0x30, far_lapic_tick, 0);
+    v = irq_alloc_vector(far_lapic_tick, 0);
+    tap_ok(v > 0x30, "irq_alloc_vector skips a vector an app registered");
+    if (v >= 0)
+        irq_free_vector((unsigned)v);
+    irq_free_vector(0x30);
+}
+
 /* errno and strtok's position are per thread: two threads interleave. */
 static void *libc_state_user(void *arg)
 {
@@ -440,5 +454,6 @@ int main(int argc, char **argv)
     test_detached_threads();
     test_wait_for_interrupt();
     test_far_deadline_idles();
+    test_vector_taken_by_app();
     return tap_done();
 }

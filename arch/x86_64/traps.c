@@ -114,11 +114,24 @@ static const char *guard_owner(uint64_t addr)
     return 0;
 }
 
+static void mark_vector(unsigned vector, bool used)
+{
+    if (vector >= IRQ_VECTOR_FIRST && vector <= IRQ_VECTOR_LAST) {
+        if (used)
+            vectors_used[vector / 64] |= 1ull << (vector % 64);
+        else
+            vectors_used[vector / 64] &= ~(1ull << (vector % 64));
+    }
+}
+
+/* A vector registered by hand is taken: irq_alloc_vector never hands it
+ * to a driver over the handler already there. */
 void irq_register(unsigned vector, irq_handler_fn fn, void *arg)
 {
     if (vector >= NVECTORS && vector < NIDT) {
         handlers[vector] = fn;
         handler_args[vector] = arg;
+        mark_vector(vector, fn != 0);
     }
 }
 
@@ -133,10 +146,8 @@ int irq_alloc_vector(irq_handler_fn fn, void *arg)
 
 void irq_free_vector(unsigned vector)
 {
-    if (vector >= IRQ_VECTOR_FIRST && vector <= IRQ_VECTOR_LAST) {
+    if (vector >= IRQ_VECTOR_FIRST && vector <= IRQ_VECTOR_LAST)
         irq_register(vector, 0, 0);
-        vectors_used[vector / 64] &= ~(1ull << (vector % 64));
-    }
 }
 
 uint64_t irq_count(void)

@@ -24,7 +24,9 @@ void trap_set_stack(uint64_t lo, uint64_t hi, const char *owner);
 /* Interrupts: handlers run with interrupts off, then the vector is
  * acknowledged.  The runtime enables interrupts only while idle. */
 typedef void (*irq_handler_fn)(unsigned vector, void *arg);
-/* fn(vector, arg) for a fixed vector (the documented few below). */
+/* fn(vector, arg) for a fixed vector (the documented few below); a
+ * vector of irq_alloc_vector's range registered so is taken (NULL frees
+ * it). */
 void irq_register(unsigned vector, irq_handler_fn fn, void *arg);
 /* A free vector (0x30-0xdf) bound to fn(vector, arg): what drivers use.
  * -1 when every one is taken. */
