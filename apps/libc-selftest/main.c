@@ -103,6 +103,37 @@ static void test_aligned(void)
     free(q);
 }
 
+/* Large blocks freed in an order that leaves hundreds of holes (more
+ * free ranges than the page allocator's first table holds) all come
+ * back: 1,200 blocks of two pages, every other one freed first. */
+static void test_fragmented_frees(void)
+{
+    static void *blocks[1200];
+    uint64_t before = mm_pages()->free_pages, table;
+    char line[96];
+    int n = 0;
+
+    for (int round = 0; round < 2; round++) {
+        for (n = 0; n < 1200 && (blocks[n] = malloc(5000)); n++)
+            ;
+        for (int i = 0; i < n; i += 2)
+            free(blocks[i]);
+        for (int i = 1; i < n; i += 2)
+            free(blocks[i]);
+    }
+    /* the allocator's table may have moved into pages of its own */
+    table = mm_pages()->free_table
+                ? (mm_pages()->capacity * sizeof(struct mem_range) + 4095) / 4096
+                : 0;
+    snprintf(line, sizeof(line), "2 x %d large blocks freed out of order: "
+             "free pages %llu before, %llu + %llu (the free table) after", n,
+             (unsigned long long)before,
+             (unsigned long long)mm_pages()->free_pages,
+             (unsigned long long)table);
+    tap_ok(n == 1200 && mm_pages()->free_pages + table == before &&
+           !mm_pages()->leaked_pages, line);
+}
+
 static void test_malloc(void)
 {
     enum { N = 64 };
@@ -150,6 +181,7 @@ static void test_malloc(void)
     z = calloc(huge_count, 8); /* volatile: gcc refuses a constant */
     tap_ok(z == NULL && errno == ENOMEM, "calloc whose size overflows: NULL, ENOMEM");
     test_aligned();
+    test_fragmented_frees();
     test_malloc_on_demand();
 }
 

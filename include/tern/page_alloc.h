@@ -1,6 +1,8 @@
 /* Page-frame allocator over the sanitised map.  It keeps a table of free
  * ranges and never writes into the memory it manages, so it works before
- * that memory is mapped and is testable on the host. */
+ * that memory is mapped and is testable on the host; with a table_at hook
+ * (the kernel's, once RAM is mapped) a full table moves into pages of its
+ * own, twice the size, instead of dropping a free. */
 #ifndef TERN_PAGE_ALLOC_H
 #define TERN_PAGE_ALLOC_H
 
@@ -10,17 +12,23 @@
 #define PAGE_ALLOC_MAX_RANGES 256
 
 struct page_allocator {
-    struct mem_range free[PAGE_ALLOC_MAX_RANGES]; /* sorted, disjoint */
-    unsigned nfree;
+    struct mem_range *free; /* sorted, disjoint: first_free, or grown */
+    unsigned nfree, capacity;
+    uint64_t free_table;    /* the pages holding a grown table, or 0 */
+    struct mem_range first_free[PAGE_ALLOC_MAX_RANGES];
+    /* Where the bytes of allocated pages at paddr can be written (the
+     * kernel: the identity map); NULL: the table never grows. */
+    void *(*table_at)(uint64_t paddr, uint64_t bytes);
     /* What it was given: a page inside these and outside free[] is
      * allocated, so a free of anything else is refused. */
     struct mem_range managed[PAGE_ALLOC_MAX_RANGES];
     unsigned nmanaged;
     uint64_t total_pages;
     uint64_t free_pages;
-    uint64_t leaked_pages; /* frees refused because the table was full */
+    uint64_t leaked_pages; /* frees dropped: the table full, not grown */
 };
 
+/* table_at is left NULL: set it after, when it may be used. */
 void page_alloc_init(struct page_allocator *pa, const struct mem_range *ram,
                      unsigned n);
 

@@ -11,6 +11,14 @@ static struct mem_range usable[USABLE_MAX];
 static unsigned nusable;
 static struct page_allocator pages;
 
+/* The page allocator's table, when it outgrows its first one, lives in
+ * pages it allocated: physical is virtual. */
+static void *identity(uint64_t paddr, uint64_t bytes)
+{
+    (void)bytes;
+    return (void *)(uintptr_t)paddr;
+}
+
 static void report_repairs(const struct memmap_report *rep)
 {
     if (rep->empty)
@@ -82,6 +90,7 @@ void mm_init(const struct boot_info *bi)
                 (unsigned long long)bi->image_start);
     }
     page_alloc_init(&pages, usable, nusable);
+    pages.table_at = identity; /* RAM is mapped by now */
 }
 
 const struct mem_range *mm_usable(unsigned *n)

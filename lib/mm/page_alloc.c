@@ -4,6 +4,10 @@
 void page_alloc_init(struct page_allocator *pa, const struct mem_range *ram,
                      unsigned n)
 {
+    pa->free = pa->first_free;
+    pa->capacity = PAGE_ALLOC_MAX_RANGES;
+    pa->free_table = 0;
+    pa->table_at = 0;
     pa->nfree = pa->nmanaged = 0;
     pa->total_pages = pa->free_pages = pa->leaked_pages = 0;
     for (unsigned i = 0; i < n && pa->nfree < PAGE_ALLOC_MAX_RANGES; i++) {
@@ -69,6 +73,39 @@ static int is_managed(const struct page_allocator *pa, uint64_t start,
     return start >= end;
 }
 
+static uint64_t table_pages(unsigned capacity)
+{
+    return ((uint64_t)capacity * sizeof(struct mem_range) + PAGE_SIZE - 1) /
+           PAGE_SIZE;
+}
+
+/* Move the free table into pages of its own, twice as large; the old
+ * pages (if it had any) are freed into the new table.  -1 when there is
+ * no hook or no room. */
+static int grow_table(struct page_allocator *pa)
+{
+    unsigned capacity = pa->capacity * 2;
+    uint64_t old = pa->free_table, old_pages = table_pages(pa->capacity);
+    uint64_t at;
+    struct mem_range *t;
+
+    if (!pa->table_at || capacity < pa->capacity ||
+        !(at = page_alloc_below(pa, table_pages(capacity), UINT64_MAX)))
+        return -1;
+    if (!(t = pa->table_at(at, table_pages(capacity) * PAGE_SIZE))) {
+        page_free(pa, at, table_pages(capacity)); /* room: it was taken */
+        return -1;
+    }
+    for (unsigned i = 0; i < pa->nfree; i++) /* after the allocation */
+        t[i] = pa->free[i];
+    pa->free = t;
+    pa->capacity = capacity;
+    pa->free_table = at;
+    if (old)
+        page_free(pa, old, old_pages);
+    return 0;
+}
+
 int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages)
 {
     uint64_t end = paddr + npages * PAGE_SIZE;
@@ -96,8 +133,10 @@ int page_free(struct page_allocator *pa, uint64_t paddr, uint64_t npages)
         pa->free[i].start = paddr;
         return 0;
     }
-    if (pa->nfree == PAGE_ALLOC_MAX_RANGES) {
+    if (pa->nfree == pa->capacity) {
         pa->free_pages -= npages;
+        if (grow_table(pa) == 0) /* the table moved: look again */
+            return page_free(pa, paddr, npages);
         pa->leaked_pages += npages;
         return 0;
     }

@@ -132,3 +132,45 @@ TEST(page_alloc_random_stress_matches_a_model)
         CHECK(pa.free_pages + in_use == PAGES);
     }
 }
+
+/* More free ranges than the first table holds: without a hook the extra
+ * frees are dropped (and counted); with one the table moves into pages
+ * of its own and every page comes back. */
+static void *host_tables[16]; /* kept: the allocator drops old ones */
+static unsigned nhost_tables;
+
+static void *host_table_at(uint64_t paddr, uint64_t bytes)
+{
+    (void)paddr;
+    if (nhost_tables == 16)
+        return NULL;
+    /* the host has no such page: any memory stands in for it */
+    return host_tables[nhost_tables++] = calloc(1, bytes);
+}
+
+static uint64_t fragment_and_free(int hook)
+{
+    struct mem_range ram[] = {{0x100000, 0x100000 + 4096 * PAGE_SIZE}};
+    static uint64_t page[2000];
+
+    page_alloc_init(&pa, ram, 1);
+    if (hook)
+        pa.table_at = host_table_at;
+    for (int i = 0; i < 2000; i++)
+        page[i] = page_alloc_below(&pa, 1, UINT64_MAX);
+    for (int i = 0; i < 2000; i += 2) /* 1,000 holes */
+        page_free(&pa, page[i], 1);
+    for (int i = 1; i < 2000; i += 2)
+        page_free(&pa, page[i], 1);
+    return pa.leaked_pages;
+}
+
+TEST(page_free_past_the_first_table_grows_it_with_a_hook)
+{
+    CHECK(fragment_and_free(0) > 0);
+    CHECK(fragment_and_free(1) == 0);
+    CHECK(pa.capacity >= 1000 && pa.free_table != 0);
+    CHECK(pa.free_pages + (pa.capacity * sizeof(struct mem_range) +
+                           PAGE_SIZE - 1) / PAGE_SIZE == 4096);
+    CHECK(pa.nfree == 2); /* the table's own pages split the range */
+}
