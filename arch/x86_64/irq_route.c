@@ -29,7 +29,7 @@ uint64_t ioapic_rte(unsigned vector, bool level, bool active_low,
 int msi_compose(unsigned vector, uint32_t dest_apic_id, uint64_t *addr,
                 uint32_t *data)
 {
-    if (vector < 0x10 || vector > 0xfe || dest_apic_id > 0xff)
+    if (vector < 32 || vector > 0xfe || dest_apic_id > 0xff)
         return -1;
     *addr = MSI_ADDR_BASE | dest_apic_id << 12; /* physical, no redirect */
     *data = vector;                              /* fixed, edge */

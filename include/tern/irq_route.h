@@ -29,7 +29,8 @@ uint64_t ioapic_rte(unsigned vector, bool level, bool active_low,
 /* The MSI (or MSI-X table entry) address and data that deliver vector,
  * edge-triggered and fixed, to the local APIC dest (0-255: beyond needs
  * interrupt remapping, which Tern does not do).  0, or -1 for a vector
- * or destination out of range. */
+ * that is not an interrupt's (below 32: exceptions; 0xff) or a
+ * destination out of range. */
 int msi_compose(unsigned vector, uint32_t dest_apic_id, uint64_t *addr,
                 uint32_t *data);
 

@@ -45,6 +45,10 @@ TEST(msi_compose_gives_the_fee_address_and_the_vector)
     CHECK(msi_compose(0x41, 5, &addr, &data) == 0 && addr == 0xfee05000);
     CHECK(msi_compose(0x41, 256, &addr, &data) == -1); /* needs remapping */
     CHECK(msi_compose(0x05, 0, &addr, &data) == -1);
+    /* 16-31 are exception vectors here (0x12 would be a #MC report) */
+    CHECK(msi_compose(0x12, 0, &addr, &data) == -1);
+    CHECK(msi_compose(0x1f, 0, &addr, &data) == -1);
+    CHECK(msi_compose(0x20, 0, &addr, &data) == 0);
     CHECK(msi_compose(0xff + 1, 0, &addr, &data) == -1);
 }
 
