@@ -15,6 +15,9 @@
 #define FILE_WRITABLE 0x4u
 #define FILE_ERROR 0x8u
 #define FILE_HANGUP 0x10u
+/* poll's "normal data" bits: the same as readable and writable here */
+#define FILE_READABLE_NORM 0x40u
+#define FILE_WRITABLE_NORM 0x100u
 
 #define FILE_NONBLOCK 0x4000 /* newlib's O_NONBLOCK, checked at build time */
 

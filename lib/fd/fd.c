@@ -193,6 +193,16 @@ int fd_set_flags(int fd, int flags)
     return 0;
 }
 
+/* What holds for f, the normal-data bits with readable and writable. */
+static unsigned ready_bits(struct file *f)
+{
+    unsigned r = f->ops->poll ? f->ops->poll(f)
+                              : FILE_READABLE | FILE_WRITABLE;
+
+    return r | (r & FILE_READABLE ? FILE_READABLE_NORM : 0) |
+           (r & FILE_WRITABLE ? FILE_WRITABLE_NORM : 0);
+}
+
 static int poll_one(struct fd_poll *p)
 {
     struct file *f = fd_file(p->fd);
@@ -202,11 +212,9 @@ static int poll_one(struct fd_poll *p)
         now = 0; /* ignored, as poll() does */
     else if (!f)
         now = FD_POLL_INVALID;
-    else if (f->ops->poll)
-        now = f->ops->poll(f) & ((unsigned short)p->want | FILE_ERROR |
-                                 FILE_HANGUP);
     else
-        now = (FILE_READABLE | FILE_WRITABLE) & (unsigned short)p->want;
+        now = ready_bits(f) & ((unsigned short)p->want | FILE_ERROR |
+                               FILE_HANGUP);
     p->got = (short)now;
     return now != 0;
 }

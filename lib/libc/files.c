@@ -25,7 +25,9 @@
 _Static_assert(O_NONBLOCK == FILE_NONBLOCK, "FILE_NONBLOCK is O_NONBLOCK");
 _Static_assert(POLLIN == FILE_READABLE && POLLOUT == FILE_WRITABLE &&
                    POLLERR == FILE_ERROR && POLLHUP == FILE_HANGUP &&
-                   POLLNVAL == FD_POLL_INVALID,
+                   POLLNVAL == FD_POLL_INVALID &&
+                   POLLRDNORM == FILE_READABLE_NORM &&
+                   POLLWRNORM == FILE_WRITABLE_NORM,
                "poll bits are FILE_* bits");
 _Static_assert(sizeof(struct pollfd) == sizeof(struct fd_poll) &&
                    offsetof(struct pollfd, revents) ==

@@ -285,3 +285,21 @@ TEST(fd_dup2_over_a_descriptor_a_thread_is_blocked_on)
     CHECK(released == 1);
     close_all();
 }
+
+/* POLLRDNORM and POLLWRNORM (0x40, 0x100) mean readable and writable
+ * here: asked for alone, they are reported, not waited on for ever. */
+TEST(fd_poll_reports_the_normal_data_bits_as_asked)
+{
+    struct fd_poll p;
+    int fd;
+
+    close_all();
+    fd = eventfd_open(1, 0, FILE_NONBLOCK);
+    p = (struct fd_poll){fd, 0x40 | 0x100, 0};
+    time_out = 1;
+    CHECK(fd_poll(&p, 1, 0) == 1 && p.got == (0x40 | 0x100));
+    p = (struct fd_poll){fd, 0x40 | FILE_READABLE, 0};
+    CHECK(fd_poll(&p, 1, 0) == 1 && p.got == (0x40 | FILE_READABLE));
+    time_out = 0;
+    close_all();
+}
