@@ -480,6 +480,21 @@ class DebugBoot(Boot):
                 "-ex", "continue"]
 
 
+class DebugPortBusy(DebugBoot):
+    """make debug with its GDB_PORT already taken by another listener:
+    run-debug must refuse, not attach gdb to whatever holds the port."""
+
+    def command(self, image):
+        self.held = socket.socket()  # held until the test object goes
+        self.held.bind(("127.0.0.1", 0))
+        self.held.listen(1)
+        port = self.held.getsockname()[1]
+        return ["env", f"GDB_PORT={port}", f"DEBUG_LOG={self.log}",
+                "sh", "-c", 'exec "$0" "$@" 2>&1',
+                os.path.join(ROOT, "scripts/run-debug"), image, "-batch",
+                "-ex", "info registers rip"]
+
+
 def module_file(tmp, name, size, seed):
     path = os.path.join(tmp, name)
     data = bytes((i * 7 + seed + (i >> 8)) & 0xff for i in range(size))
@@ -789,6 +804,9 @@ def boot_tests(tmp):
                   check=lambda out: None if "Hello from Tern" in
                   open(f"{tmp}/debug.log", errors="replace").read()
                   else "the console log lacks Hello from Tern"),
+        DebugPortBusy("make debug: a GDB_PORT in use is refused", "hello",
+                      f"{tmp}/debug-busy.log", status=1, timeout=30,
+                      expect=[r"^run-debug: 127\.0\.0\.1:\d+ is in use"]),
         Boot("bootinfo microvm two I/O APICs, GSI 47 routed on the second",
              "bootinfo", "microvm", append="-- --irq",
              expect=[r"^bootinfo: ioapics 2$",
