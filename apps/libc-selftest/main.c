@@ -11,6 +11,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,12 @@ static void test_printf(void)
     tap_ok(snprintf(small, sizeof(small), "%s", "0123456789") == 10 &&
            strcmp(small, "0123456") == 0,
        "snprintf truncates and returns the full length");
+    tap_ok(prints("42 -3 -9000000000 -7 -5 -1234567890123 "
+                  "18446744073709551615",
+                  "%zu %zd %jd %td %hhd %lld %llu", (size_t)42, (ssize_t)-3,
+                  (intmax_t)-9000000000, (ptrdiff_t)-7, (signed char)-5,
+                  -1234567890123ll, 18446744073709551615ull),
+           "printf's C99 lengths: %zu %zd %jd %td %hhd %lld %llu");
 }
 
 static uint32_t pattern(size_t i, size_t block)

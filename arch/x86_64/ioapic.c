@@ -102,10 +102,15 @@ int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
         tern_snprintf(why, whylen, "%s", probe_error);
         return -1;
     }
+    /* The handler only once the route holds: a failed route leaves the
+     * vector as it was.  Interrupts are off until idle, so none comes
+     * between the two. */
+    if (irq_route_gsi(routing.isa[isa_irq].gsi, vector,
+                      routing.isa[isa_irq].level,
+                      routing.isa[isa_irq].active_low, why, whylen))
+        return -1;
     irq_register(vector, fn, arg);
-    return irq_route_gsi(routing.isa[isa_irq].gsi, vector,
-                         routing.isa[isa_irq].level,
-                         routing.isa[isa_irq].active_low, why, whylen);
+    return 0;
 }
 
 unsigned ioapic_count(void)
