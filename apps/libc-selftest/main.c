@@ -141,6 +141,23 @@ static void test_fragmented_frees(void)
            !mm_pages()->leaked_pages, line);
 }
 
+/* A burst of small blocks, all freed, gives its pages back (the size
+ * class keeps one). */
+static void test_small_burst_given_back(void)
+{
+    static void *p[4096];
+    uint64_t before = mm_pages()->free_pages, after;
+    int got = 1;
+
+    for (int i = 0; i < 4096; i++)
+        got &= (p[i] = malloc(2000)) != NULL;
+    for (int i = 0; i < 4096; i++)
+        free(p[i]);
+    after = mm_pages()->free_pages;
+    tap_ok(got && after + 1 >= before,
+           "4096 blocks of 2000 bytes, freed: their pages come back");
+}
+
 static void test_malloc(void)
 {
     enum { N = 64 };
@@ -190,6 +207,7 @@ static void test_malloc(void)
     test_aligned();
     test_fragmented_frees();
     test_malloc_on_demand();
+    test_small_burst_given_back();
 }
 
 static void test_strings(void)

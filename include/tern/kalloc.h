@@ -2,8 +2,8 @@
  * The kernel's allocator: drivers and the runtime allocate before and
  * apart from the app, and the C library's malloc is this too, so memory
  * is taken from the page allocator on demand, not set aside at boot.
- * Small blocks come from size classes (pools of whole pages), large ones
- * are page runs given back on free.  Physical == virtual (identity map),
+ * Small blocks (up to 2 KiB) come from size classes (pools of whole pages,
+ * given back when empty), large ones are page runs given back on free.  Physical == virtual (identity map),
  * so every block is also DMA-able at its own address.
  */
 #ifndef TERN_KALLOC_H

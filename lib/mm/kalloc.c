@@ -13,7 +13,7 @@
 
 #define HEADER 16u
 #define LIVE 0x6b6d616cu /* "kmal" */
-#define NCLASSES 8                 /* 32 .. 4096 bytes, header included */
+#define NCLASSES 7                 /* 32 .. 2048 bytes, header included */
 #define LARGE 0xffu                /* class of a page run */
 
 struct header {
@@ -29,7 +29,7 @@ static struct obj_pool pools[NCLASSES] = {
     {"kmalloc-32", 32, 0, 0, 0},     {"kmalloc-64", 64, 0, 0, 0},
     {"kmalloc-128", 128, 0, 0, 0},   {"kmalloc-256", 256, 0, 0, 0},
     {"kmalloc-512", 512, 0, 0, 0},   {"kmalloc-1024", 1024, 0, 0, 0},
-    {"kmalloc-2048", 2048, 0, 0, 0}, {"kmalloc-4096", 4096, 0, 0, 0},
+    {"kmalloc-2048", 2048, 0, 0, 0},
 };
 static struct kalloc_stats stats;
 

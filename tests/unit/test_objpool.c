@@ -29,7 +29,7 @@ TEST(objpool_objects_are_zeroed_distinct_and_packed_in_pages)
     for (int i = 0; i < 100; i++) /* no object overwrote another */
         CHECK(((unsigned char *)o[i])[0] == i &&
               ((unsigned char *)o[i])[sizeof(struct obj) - 1] == i);
-    CHECK(pages_given - before == 2); /* 51 of 80 bytes in a page */
+    CHECK(pages_given - before == 2); /* 50 of 80 bytes in a page */
     CHECK(pool.in_use == 100 && pool.pages == 2);
 }
 
@@ -72,4 +72,36 @@ TEST(objpool_returns_null_when_pages_run_out)
     CHECK(obj_alloc(&pool) == NULL);
     pages_left = saved;
     CHECK(obj_alloc(&pool) != NULL);
+}
+
+TEST(objpool_gives_empty_pages_back_but_one)
+{
+    struct obj_pool pool = OBJ_POOL_INIT("test", struct obj);
+    static struct obj *o[1000];
+    long live = pages_live;
+
+    for (int i = 0; i < 1000; i++)
+        o[i] = obj_alloc(&pool);
+    CHECK(pool.pages == 20 && pages_live == live + 20); /* 50 a page */
+    for (int i = 0; i < 1000; i += 2) /* every page keeps objects */
+        obj_free(&pool, o[i]);
+    CHECK(pool.pages == 20);
+    for (int i = 1; i < 1000; i += 2)
+        obj_free(&pool, o[i]);
+    CHECK(pool.in_use == 0 && pool.pages == 1 && pages_live == live + 1);
+    o[0] = obj_alloc(&pool); /* the kept page serves it */
+    CHECK(pool.pages == 1 && o[0] != NULL);
+    obj_free(&pool, o[0]);
+}
+
+TEST(objpool_an_object_of_another_pool_is_fatal)
+{
+    struct obj_pool a = OBJ_POOL_INIT("a-pool", struct obj);
+    struct obj_pool b = OBJ_POOL_INIT("b-pool", struct obj);
+    void *x = obj_alloc(&a), *y = obj_alloc(&b);
+
+    CHECK(FATAL_EXPECTED(obj_free(&b, x)));
+    CHECK(strstr(host_fatal_message, "objpool b-pool") != NULL);
+    obj_free(&a, x);
+    obj_free(&b, y);
 }
