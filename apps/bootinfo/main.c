@@ -166,7 +166,9 @@ static void print_irq_routing(void)
                     "low %u\n", gsi, vector,
                     (unsigned long long)(rte & 0xff),
                     (unsigned)(rte >> 15 & 1), (unsigned)(rte >> 13 & 1));
-        ioapic_mask_gsi(gsi);
+        irq_free_vector((unsigned)vector); /* masks the pin too */
+        tern_printf("bootinfo: gsi %u masked after free %u\n", gsi,
+                    (unsigned)(ioapic_read_rte(gsi) >> 16 & 1));
     }
 }
 

@@ -149,3 +149,18 @@ void ioapic_mask_gsi(uint32_t gsi)
         ioapic_write((unsigned)i, REDTBL + 2 * pin,
                      ioapic_read((unsigned)i, REDTBL + 2 * pin) | RTE_MASKED);
 }
+
+/* Mask every pin routed to vector: a freed vector must not keep a line
+ * (a level-triggered one would storm the idle loop with no handler). */
+void ioapic_mask_vector(unsigned vector)
+{
+    if (probe() < 0)
+        return;
+    for (unsigned i = 0; i < nchips; i++)
+        for (uint32_t pin = 0; pin < spans[i].pins; pin++) {
+            uint32_t low = ioapic_read(i, REDTBL + 2 * pin);
+
+            if ((low & 0xff) == vector && !(low & RTE_MASKED))
+                ioapic_write(i, REDTBL + 2 * pin, low | RTE_MASKED);
+        }
+}

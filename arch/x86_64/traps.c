@@ -146,8 +146,10 @@ int irq_alloc_vector(irq_handler_fn fn, void *arg)
 
 void irq_free_vector(unsigned vector)
 {
-    if (vector >= IRQ_VECTOR_FIRST && vector <= IRQ_VECTOR_LAST)
+    if (vector >= IRQ_VECTOR_FIRST && vector <= IRQ_VECTOR_LAST) {
+        ioapic_mask_vector(vector);
         irq_register(vector, 0, 0);
+    }
 }
 
 uint64_t irq_count(void)

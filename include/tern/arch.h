@@ -72,6 +72,8 @@ int ioapic_info(unsigned i, uint64_t *addr, uint32_t *gsi_base,
 /* The redirection entry now programmed for gsi (0 when none serves it). */
 uint64_t ioapic_read_rte(uint32_t gsi);
 void ioapic_mask_gsi(uint32_t gsi);
+/* Mask every I/O APIC pin routed to vector (irq_free_vector does). */
+void ioapic_mask_vector(unsigned vector);
 /* "Xen", "KVM", "QEMU TCG", "none", or the raw CPUID signature. */
 const char *cpu_hypervisor_name(void);
 
