@@ -817,7 +817,8 @@ def boot_tests(tmp):
         Boot("bootinfo q35 one I/O APIC routed through the allocator",
              "bootinfo", "q35", append="-- --irq",
              expect=[r"^bootinfo: ioapics 1$",
-                     r"^bootinfo: gsi 23 vector 0x30 rte vector 0x30 level 1 low 1$"]),
+                     r"^bootinfo: gsi 23 vector 0x30 rte vector 0x30 level 1 low 1$",
+                     r"^bootinfo: gsi 23 masked after free 1$"]),
         # SeaBIOS's temporary memory at the top of a tiny RAM takes part
         # of the loaded image's .data: one clear line, not a run on
         # garbage (it failed later in paging, on a clobbered variable).
