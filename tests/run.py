@@ -875,6 +875,17 @@ def paging_tests():
              forbid=(),
              expect=[r"^tern: paging: text read-only \(CPU without NX: all executable\)$",
                      pf.format(code="3")]),
+        # paging_map_mmio used to remap anything: the kernel's own text
+        # became writable and not executable (W^X undone, then a #PF).
+        Boot("fault-test microvm MMIO over the kernel's text is refused",
+             "fault-test", "microvm", append="tern.exit=debugexit -- mmio-over-text",
+             status=debug_exit(0),
+             expect=[r"^tern: error: paging: MMIO 0x[0-9a-f]+-0x[0-9a-f]+ "
+                     r"overlaps RAM in use 0x[0-9a-f]+-0x[0-9a-f]+: not mapped$",
+                     r"^fault-test: text after 0x[0-9a-f]+: page 4 KiB present "
+                     r"read-only cached executable$",
+                     r"^fault-test: MMIO over the kernel's text refused$",
+                     r"^tern: exit status 0$"]),
         Boot("fault-test pc lapic stays uncached after a split nearby",
              "fault-test", "pc", append="tern.exit=debugexit -- lapic-split",
              status=debug_exit(0),

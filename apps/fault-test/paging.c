@@ -9,6 +9,8 @@
  *   mmio-high     map a page far above RAM uncached and read it (QEMU
  *                 7.2 reads zeros from unassigned space): no fault; and
  *                 a page past the CPU's physical addresses is refused
+ *   mmio-over-text  map the page of this code as MMIO: refused, the
+ *                 text stays read-only and executable
  *   lapic-split   unmap a page in the local APIC's 2 MiB and show that
  *                 the APIC's own page is still uncached
  */
@@ -62,6 +64,18 @@ static int mmio_high(void)
     return 0;
 }
 
+static int mmio_over_text(void)
+{
+    uint64_t text = (uintptr_t)paging_fault & ~0xfffull;
+
+    describe("text", text);
+    if (paging_map_mmio(text, 4096) != -1)
+        return 1;
+    describe("text after", text);
+    tern_printf("fault-test: MMIO over the kernel's text refused\n");
+    return 0;
+}
+
 static int lapic_split(void)
 {
     describe("lapic", LAPIC_BASE);
@@ -92,6 +106,8 @@ int paging_fault(const char *how)
     }
     if (!strcmp(how, "mmio-high"))
         return mmio_high();
+    if (!strcmp(how, "mmio-over-text"))
+        return mmio_over_text();
     if (!strcmp(how, "lapic-split"))
         return lapic_split();
     return -1;

@@ -89,12 +89,23 @@ void paging_map_ram(const struct mem_range *ram, unsigned n)
 int paging_map_mmio(uint64_t phys, uint64_t size)
 {
     uint64_t end = phys + size;
+    const struct mem_range *ram;
 
+    if (size == 0)
+        return 0;
     if (end < phys || end > (1ull << phys_bits()) || end > PT_ADDR_LIMIT) {
         pr_err("paging: MMIO 0x%llx-0x%llx lies past the CPU's %u-bit "
                "physical address space",
                (unsigned long long)phys, (unsigned long long)end,
                phys_bits());
+        return -1;
+    }
+    if ((ram = mm_ram_in_use(phys & ~(PAGE_SIZE - 1),
+                             (end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)))) {
+        pr_err("paging: MMIO 0x%llx-0x%llx overlaps RAM in use "
+               "0x%llx-0x%llx: not mapped",
+               (unsigned long long)phys, (unsigned long long)end,
+               (unsigned long long)ram->start, (unsigned long long)ram->end);
         return -1;
     }
     done(map(phys, end, PT_MMIO), "MMIO", phys, end);

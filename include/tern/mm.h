@@ -19,6 +19,11 @@ void mm_check_image(const struct boot_info *bi);
 /* The sanitised usable RAM (what the allocator started with). */
 const struct mem_range *mm_usable(unsigned *n);
 
+/* The range of RAM the kernel uses (usable RAM, the image, the loader's
+ * start_info, command line and modules) that [start, end) overlaps, or
+ * NULL: where no device register may be mapped. */
+const struct mem_range *mm_ram_in_use(uint64_t start, uint64_t end);
+
 /* Pages from the lowest free RAM; 0 when none is left. */
 uint64_t page_alloc(uint64_t npages);
 /* The same, from RAM that ends at or below limit. */
@@ -33,7 +38,9 @@ void paging_map_ram(const struct mem_range *ram, unsigned n);
 /* arch: map [phys, phys + size) uncached, not executable, wherever it
  * lies in the physical address space and whether or not it was mapped
  * before: drivers call it for every MMIO region they touch.  -1 with an
- * error line when the CPU cannot address it. */
+ * error line when the CPU cannot address it, or when it overlaps RAM the
+ * kernel uses (mm_ram_in_use: the image's text would become writable and
+ * not executable, a module or the heap uncached); size 0 maps nothing. */
 int paging_map_mmio(uint64_t phys, uint64_t size);
 /* arch: the same for the 4 KiB page holding addr. */
 void paging_uncache(uint64_t addr);

@@ -10,6 +10,9 @@
 static struct mem_range usable[USABLE_MAX];
 static unsigned nusable;
 static struct page_allocator pages;
+/* What the loader's pieces and the image occupy: RAM, but not usable. */
+static const struct mem_range *kept;
+static unsigned nkept;
 
 /* The page allocator's table, when it outgrows its first one, lives in
  * pages it allocated: physical is virtual. */
@@ -91,6 +94,25 @@ void mm_init(const struct boot_info *bi)
     }
     page_alloc_init(&pages, usable, nusable);
     pages.table_at = identity; /* RAM is mapped by now */
+    kept = bi->reserved;
+    nkept = bi->reserved_count;
+}
+
+static const struct mem_range *overlap(const struct mem_range *r, unsigned n,
+                                       uint64_t start, uint64_t end)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (ranges_overlap(start, end - start, r[i].start,
+                           r[i].end - r[i].start))
+            return &r[i];
+    return 0;
+}
+
+const struct mem_range *mm_ram_in_use(uint64_t start, uint64_t end)
+{
+    const struct mem_range *r = overlap(usable, nusable, start, end);
+
+    return r ? r : overlap(kept, nkept, start, end);
 }
 
 const struct mem_range *mm_usable(unsigned *n)
