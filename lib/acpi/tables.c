@@ -441,6 +441,7 @@ int acpi_find_pm_timer(const struct phys_window *w, uint64_t rsdp_hint,
     uint64_t rsdp = resolve_rsdp(&c, rsdp_hint), fadt;
     bool used_xsdt = false, ok = true;
     uint32_t len;
+    char pm_why[64];
 
     if (!rsdp)
         return fail(&c, "no ACPI RSDP");
@@ -456,5 +457,12 @@ int acpi_find_pm_timer(const struct phys_window *w, uint64_t rsdp_hint,
         return fail(&c, "FADT at 0x%llx unreadable", (unsigned long long)fadt);
     if (!*port)
         return fail(&c, "the FADT names no PM timer in I/O space");
+    /* Read up to 100,000 times to see it move: never a device's port. */
+    if (acpi_port_check(*port, 4, pm_why, sizeof(pm_why))) {
+        uint16_t bad = *port;
+
+        *port = 0;
+        return fail(&c, "FADT PM timer 0x%x: %s", bad, pm_why);
+    }
     return 0;
 }

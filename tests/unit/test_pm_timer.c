@@ -80,3 +80,20 @@ TEST(pm_timer_absent_is_an_error)
     memset(fake_mem, 0, sizeof(fake_mem));
     CHECK(find() == -1 && strstr(why, "RSDP"));
 }
+
+/* The timer is read up to 100,000 times to see it move: a FADT that names
+ * a legacy device's port (the keyboard controller, the PIC, PCI config
+ * data) would have Tern read, and drain, that device.  The same ports the
+ * PM1 control registers may not alias. */
+TEST(pm_timer_on_a_legacy_device_port_is_refused)
+{
+    tables(116, 0x60, 4); /* the keyboard controller's data port */
+    CHECK(find() == -1 && strstr(why, "legacy device"));
+    tables(116, 0xcfc, 4); /* PCI configuration data */
+    CHECK(find() == -1 && strstr(why, "legacy device"));
+    tables(244, 0x608, 4);
+    *(uint8_t *)at(FADT + 208) = 1; /* X_PM_TMR_BLK in I/O space ... */
+    put64(FADT + 212, 0x20);        /* ... on the master 8259 */
+    fake_acpi_table(FADT, "FACP", 244);
+    CHECK(find() == -1 && strstr(why, "legacy device"));
+}
