@@ -77,6 +77,15 @@ static int catch_rtc_edge(struct rtc_edge *e, uint64_t give_up_ns)
         uint64_t t = clock_monotonic_ns();
         int s = clock_rtc_second();
 
+        /* -1 is a read that failed, not a second: taken as one, it made
+         * a false edge, and a "second" of 1000 ms / (s + 1) (31 ms). */
+        if (s < 0 || old < 0) {
+            if (t > give_up_ns)
+                return -1;
+            old = s;
+            last_old = t;
+            continue;
+        }
         if (s != old) {
             e->earliest = last_old;
             e->latest = clock_monotonic_ns();

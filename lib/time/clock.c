@@ -203,17 +203,29 @@ static unsigned bcd(uint8_t v, int binary)
 }
 
 /* Status register B once the RTC is not mid-update, or -1 when there is
- * no RTC (reads float high) or the update never ends. */
+ * no RTC (reads float high) or the update never ends.  An update takes
+ * 244 us on a real RTC, but QEMU holds UIP set until its main loop runs
+ * the RTC's update timer, and on a busy host that loop waits for a CPU
+ * for tens or hundreds of ms: 100,000 polls (20-60 ms under TCG) gave up
+ * while the RTC was fine.  So the wait is bounded in time. */
+#define RTC_UPDATE_WAIT_NS 1500000000ull
+
 static int rtc_ready(void)
 {
-    int polls = 0;
     uint8_t status_b = cmos(0x0b);
+    uint64_t give_up = 0;
 
     if (status_b == 0xff)
         return -1;
-    while (cmos(0x0a) & 0x80)
-        if (++polls == 100000)
+    while (cmos(0x0a) & 0x80) {
+        uint64_t now = clock_monotonic_ns();
+
+        if (!give_up)
+            give_up = now + RTC_UPDATE_WAIT_NS;
+        else if (now > give_up)
             return -1;
+        cpu_pause();
+    }
     return status_b;
 }
 
@@ -249,7 +261,7 @@ static uint64_t rtc_wall_ns(void)
     uint64_t prev = rtc_read_once(), now;
 
     for (int i = 0; i < 5; i++, prev = now)
-        if ((now = rtc_read_once()) == prev)
+        if ((now = rtc_read_once()) == prev && now) /* two failures: no */
             return now;
     return 0;
 }
@@ -327,11 +339,13 @@ static uint64_t wall_base(void)
     if (!read && source == SOURCE_TSC) {
         uint64_t rtc, mono;
 
-        read = 1;
         clock_monotonic_ns(); /* calibrate first: it takes a while */
         rtc = rtc_wall_ns();
         mono = clock_monotonic_ns();
         wall_at_boot_ns = rtc > mono ? rtc - mono : 0;
+        /* A reading that failed is tried again next time, not kept as
+         * "1970" for the life of the VM. */
+        read = wall_at_boot_ns != 0;
     }
     return wall_at_boot_ns;
 }
