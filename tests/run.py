@@ -732,6 +732,15 @@ def boot_tests(tmp):
              "fault-test", "q35", append="-- thread-big-frame",
              status=debug_exit(TERN_EXIT_FAULT), forbid=(),
              expect=[r"^tern: fatal: stack overflow in thread bigframe \(guard page 0x[0-9a-f]+ touched\)$"]),
+        # gcc's probe for a VLA touches the top of a page after moving rsp
+        # onto it: with one guard page, rsp was a page below the guard, in
+        # a neighbour's memory, and the #PF frame and the whole report were
+        # written there (a #PF, not a #DF; silent when that page was ROM).
+        Boot("fault-test pc variable-length array past a thread's stack",
+             "fault-test", "pc", append="-- thread-vla",
+             status=debug_exit(TERN_EXIT_FAULT), forbid=(r"CPU exception 14",),
+             expect=[r"^tern: fatal: stack overflow in thread vla \(guard page 0x[0-9a-f]+ touched\)$",
+                     r"^tern: fatal: CPU exception 8 \(#DF double fault\)"]),
         Boot("fault-test microvm variable-length array past main's stack",
              "fault-test", "microvm", append="-- vla 300000",
              status=debug_exit(TERN_EXIT_FAULT), forbid=(),

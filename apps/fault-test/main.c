@@ -7,6 +7,7 @@
  *   thread-stack  the same in a thread of its own
  *   big-frame     one frame far larger than main's stack and its guard
  *   thread-big-frame  the same in a thread
+ *   thread-vla    a variable-length array larger than a thread's stack
  *   vla N         a variable-length array of N bytes on main's stack
  *   ist-guard     read the guard page under the double-fault stack
  *   console-fault a console that faults, then a NULL dereference: the
@@ -67,6 +68,8 @@ static int __attribute__((noinline)) vla(size_t n)
 
 static void *in_thread(void *arg)
 {
+    if (arg == (void *)2)
+        return (void *)(intptr_t)vla(BIG_FRAME);
     return (void *)(intptr_t)(arg ? big_frame() : recurse(0));
 }
 
@@ -97,6 +100,8 @@ static int __attribute__((noinline)) fault(const char *how, const char *arg)
         return big_frame();
     if (!strcmp(how, "thread-big-frame"))
         return run_thread("bigframe", (void *)1);
+    if (!strcmp(how, "thread-vla"))
+        return run_thread("vla", (void *)2);
     if (!strcmp(how, "vla"))
         return vla(arg ? strtoul(arg, 0, 0) : BIG_FRAME);
     if (!strcmp(how, "ist-guard"))

@@ -21,7 +21,7 @@ struct thread;
 uint64_t thread_deadline(uint64_t ns_from_now);
 
 /* Start fn(arg) in a new thread with a stack of stack_size bytes (0: the
- * default, CONFIG_THREAD_STACK_KIB) above an unmapped guard page.  NULL
+ * default, CONFIG_THREAD_STACK_KIB) above two unmapped guard pages.  NULL
  * when memory runs out. */
 struct thread *thread_create(const char *name, void *(*fn)(void *),
                              void *arg, uint64_t stack_size);

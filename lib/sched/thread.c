@@ -1,6 +1,6 @@
 /*
- * The scheduler.  A thread's stack is one run of pages with an unmapped
- * guard page at the bottom; its control block lives apart, in a pool that
+ * The scheduler.  A thread's stack is one run of pages with two unmapped
+ * guard pages at the bottom; its control block lives apart, in a pool that
  * no stack borders, so an overflow can never rewrite a saved context.  A
  * thread cannot free the stack it runs on: an exited thread's pages are
  * freed by whoever joins it, or, for a detached thread, by the scheduler
@@ -51,6 +51,15 @@ void context_switch(uint64_t *save_rsp, uint64_t next_rsp);
 void thread_entry(void);
 
 #define THREAD_DEFAULT_STACK ((uint64_t)CONFIG_THREAD_STACK_KIB * 1024)
+/* Two unmapped pages under each stack.  gcc's probe for a variable-length
+ * array or alloca moves rsp down a page, then touches the top of that
+ * page: when the touch hits the guard, rsp already lies a page below it.
+ * With one guard page that page is a neighbour's (RAM, the image's .bss,
+ * a BIOS ROM), the CPU pushed the #PF frame there, and the report ran on
+ * it: a neighbour's memory rewritten, or, on ROM, 76,000 nested faults
+ * and no report at all.  With two, rsp lies in the second: the push
+ * faults, and the double fault runs on its own stack. */
+#define GUARD_PAGES 2
 #define BACKUP_WAKE_NS 100000000ull /* 100 ms */
 /* The farthest ahead a timer is armed (about 18 minutes); a later
  * deadline is armed again when this one fires.  Xen's single-shot timer
@@ -185,7 +194,8 @@ static void free_thread(struct thread *t)
 {
     if (hooks && hooks->destroy && t->libc)
         hooks->destroy(t->libc);
-    paging_set_present(t->pages_base, true);
+    for (unsigned i = 0; i < GUARD_PAGES; i++)
+        paging_set_present(t->pages_base + i * PAGE_SIZE, true);
     page_free_run(t->pages_base, t->pages); /* a bad free is fatal */
     obj_free(&thread_pool, t);
     live_threads--;
@@ -324,7 +334,7 @@ static bool guard_page_can_unmap(uint64_t addr)
  * state; NULL (and nothing kept) when any of them cannot be had. */
 static struct thread *alloc_thread(uint64_t bytes)
 {
-    uint64_t pages = 1 + (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t pages = GUARD_PAGES + (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
     struct thread *t;
 
     if (bytes > (1ull << 40) || !(t = obj_alloc(&thread_pool)))
@@ -346,7 +356,7 @@ static struct thread *alloc_thread(uint64_t bytes)
         return NULL;
     }
     t->pages = pages;
-    t->stack_lo = t->pages_base + PAGE_SIZE;
+    t->stack_lo = t->pages_base + GUARD_PAGES * PAGE_SIZE;
     t->stack_hi = t->pages_base + pages * PAGE_SIZE;
     return t;
 }
@@ -363,7 +373,8 @@ struct thread *thread_create(const char *name, void *(*fn)(void *),
     t->fn = fn;
     t->arg = arg;
     tern_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
-    paging_set_present(t->pages_base, false); /* the guard page */
+    for (unsigned i = 0; i < GUARD_PAGES; i++) /* the guard pages */
+        paging_set_present(t->pages_base + i * PAGE_SIZE, false);
     prepare_stack(t);
     live_threads++;
     make_ready(t);
