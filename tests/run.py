@@ -948,6 +948,9 @@ PVHLOAD_FAULTS = [
      r"^tern: fatal: start_info: memmap entry 7 \(addr 0xfffffffffffff000 size 0x2000\) wraps past 2\^64$"),
     ("memmap-huge-count", "hello", 115,
      r"^tern: fatal: start_info: memmap_entries=100000 exceeds the maximum 128$"),
+    ("memmap-apic-ram", "hello", 0,
+     r"^tern: warning: memmap: RAM at 0xfec00000-0xfef00000, where the "
+     r"interrupt controllers' registers are, left out$"),
     ("memmap-no-ram", "hello", 116,
      r"^tern: fatal: memmap: kernel image 0x100000-0x[0-9a-f]+ is not in RAM$"),
     ("cmdline-outside-ram", "hello", 117,

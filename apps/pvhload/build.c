@@ -30,6 +30,8 @@ const struct fault pvh_faults[] = {
     {"memmap-wrap", "an entry whose end wraps past 2^64"},
     {"memmap-huge-count", "memmap_entries 100000"},
     {"memmap-no-ram", "every entry reserved: no RAM"},
+    {"memmap-apic-ram", "RAM at 0xfec00000-0xfef00000, the interrupt "
+                        "controllers' registers"},
     {"cmdline-outside-ram", "cmdline_paddr far past the end of RAM"},
     {"cmdline-unterminated", "4 KiB of cmdline without a NUL"},
     {"modules-huge-count", "nr_modules 100000"},
@@ -122,6 +124,8 @@ static int inject(const char *fault, const struct build_input *in,
         append_entry(l, 0xfffffffffffff000ull, 0x2000, 2);
     else if (!strcmp(fault, "memmap-huge-count"))
         si->memmap_entries = 100000;
+    else if (!strcmp(fault, "memmap-apic-ram"))
+        append_entry(l, 0xfec00000, 0x300000, 1);
     else if (!strcmp(fault, "memmap-no-ram"))
         for (unsigned i = 0; i < si->memmap_entries; i++)
             l->map[i].type = 2;

@@ -164,3 +164,13 @@ void ioapic_mask_vector(unsigned vector)
                 ioapic_write(i, REDTBL + 2 * pin, low | RTE_MASKED);
         }
 }
+
+static const struct mem_range interrupt_controllers[] = {
+    {0xfec00000, 0xfef00000}, /* I/O APICs, HPET, local APIC */
+};
+
+const struct mem_range *arch_never_ram(unsigned *n)
+{
+    *n = sizeof(interrupt_controllers) / sizeof(interrupt_controllers[0]);
+    return interrupt_controllers;
+}

@@ -74,6 +74,12 @@ uint64_t ioapic_read_rte(uint32_t gsi);
 void ioapic_mask_gsi(uint32_t gsi);
 /* Mask every I/O APIC pin routed to vector (irq_free_vector does). */
 void ioapic_mask_vector(unsigned vector);
+/* Physical ranges that hold the interrupt controllers' registers on
+ * every x86 platform (I/O APICs at 0xfec00000, HPET, local APIC at
+ * 0xfee00000): never usable RAM, whatever a memory map says. */
+struct mem_range;
+const struct mem_range *arch_never_ram(unsigned *n);
+
 /* "Xen", "KVM", "QEMU TCG", "none", or the raw CPUID signature. */
 const char *cpu_hypervisor_name(void);
 

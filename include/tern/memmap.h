@@ -47,6 +47,10 @@ enum memmap_status memmap_sanitise(const struct mem_region *raw, unsigned n,
 int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
                   uint64_t start, uint64_t end);
 
+/* True when any RAM entry shares a byte with [start, end). */
+int memmap_has_ram(const struct mem_region *raw, unsigned n, uint64_t start,
+                   uint64_t end);
+
 const char *mem_type_name(uint32_t type);
 
 /* [a, a + alen) and [b, b + blen) share a byte (ends assumed not to wrap). */

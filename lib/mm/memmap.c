@@ -238,3 +238,14 @@ int e820_parse(const uint8_t *buf, unsigned len, struct mem_region *out,
     }
     return (int)n;
 }
+
+int memmap_has_ram(const struct mem_region *raw, unsigned n, uint64_t start,
+                   uint64_t end)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (raw[i].type == MEM_TYPE_RAM && raw[i].size &&
+            raw[i].addr + raw[i].size > raw[i].addr && /* no wrap */
+            ranges_overlap(raw[i].addr, raw[i].size, start, end - start))
+            return 1;
+    return 0;
+}

@@ -3,6 +3,7 @@
 #include <tern/config.h>
 #include <tern/exit.h>
 #include <tern/log.h>
+#include <tern/arch.h>
 #include <tern/mm.h>
 
 #define USABLE_MAX (2 * BOOT_MAX_MEMMAP)
@@ -63,16 +64,40 @@ void mm_check_image(const struct boot_info *bi)
                    (unsigned long long)bi->image_end);
 }
 
+/* What the sanitiser keeps out of usable RAM: the loader's pieces, and
+ * the ranges the CPU's platform never has RAM in (arch_never_ram: the
+ * interrupt controllers' registers), whatever a map says. */
+static unsigned keep_out(const struct boot_info *bi, struct mem_range *out,
+                         unsigned cap)
+{
+    unsigned n = 0, nwin;
+    const struct mem_range *win = arch_never_ram(&nwin);
+
+    for (unsigned i = 0; i < bi->reserved_count && n < cap; i++)
+        out[n++] = bi->reserved[i];
+    for (unsigned i = 0; i < nwin && n < cap; i++) {
+        if (memmap_has_ram(bi->memmap, bi->memmap_count, win[i].start,
+                           win[i].end))
+            pr_warn("memmap: RAM at 0x%llx-0x%llx, where the interrupt "
+                    "controllers' registers are, left out",
+                    (unsigned long long)win[i].start,
+                    (unsigned long long)win[i].end);
+        out[n++] = win[i];
+    }
+    return n;
+}
+
 void mm_init(const struct boot_info *bi)
 {
+    struct mem_range out[sizeof(bi->reserved) / sizeof(bi->reserved[0]) + 4];
     struct memmap_report rep;
-    unsigned bad = 0;
+    unsigned bad = 0, nout;
     enum memmap_status st;
 
     mm_check_image(bi);
-    st = memmap_sanitise(bi->memmap, bi->memmap_count, bi->reserved,
-                         bi->reserved_count, usable, USABLE_MAX, &nusable,
-                         &rep, &bad);
+    nout = keep_out(bi, out, sizeof(out) / sizeof(out[0]));
+    st = memmap_sanitise(bi->memmap, bi->memmap_count, out, nout, usable,
+                         USABLE_MAX, &nusable, &rep, &bad);
     if (st == MEMMAP_WRAPS)
         tern_fatal(TERN_EXIT_BAD_MEMMAP, "memmap: entry %u wraps past 2^64",
                    bad);

@@ -180,3 +180,19 @@ TEST(memmap_same_ignores_order_and_empty_entries)
     CHECK(!memmap_same(a, 3, b, 1));
     CHECK(memmap_same(a, 0, b, 0));
 }
+
+TEST(memmap_has_ram_sees_any_ram_entry_touching_the_range)
+{
+    struct mem_region map[] = {
+        {0, 0x9fc00, MEM_TYPE_RAM},
+        {0xfec00000, 0x1000, 2},               /* reserved: not RAM */
+        {0xfee00000, 0x1000, MEM_TYPE_RAM},    /* a map lying about it */
+        {0xfffffffffffff000ull, 0x2000, MEM_TYPE_RAM}, /* wraps: ignored */
+    };
+
+    CHECK(!memmap_has_ram(map, 2, 0xfec00000, 0xfef00000));
+    CHECK(memmap_has_ram(map, 3, 0xfec00000, 0xfef00000));
+    CHECK(memmap_has_ram(map, 3, 0x9fbff, 0x9fc01));
+    CHECK(!memmap_has_ram(map, 3, 0x9fc00, 0xa0000));
+    CHECK(!memmap_has_ram(map + 3, 1, 0, 0x1000));
+}

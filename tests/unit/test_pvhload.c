@@ -161,6 +161,7 @@ TEST(pvhload_faults_meet_the_parser)
         {"memmap-empty-entry", 0}, {"memmap-wrap", TERN_EXIT_BAD_MEMMAP},
         {"memmap-huge-count", TERN_EXIT_BAD_MEMMAP},
         {"memmap-no-ram", TERN_EXIT_BAD_START_INFO},
+        {"memmap-apic-ram", 0}, /* left out of usable RAM by mm_init */
         {"cmdline-outside-ram", TERN_EXIT_BAD_CMDLINE},
         {"cmdline-unterminated", TERN_EXIT_BAD_CMDLINE},
         {"modules-huge-count", TERN_EXIT_BAD_MODULE},
