@@ -33,5 +33,9 @@ uint64_t clock_ns_to_tsc(uint64_t ns);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (pure, tested). */
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The CMOS RTC's hours register as 0-23, in the format status register B
+ * gives: BCD or binary (bit 2), 24-hour or 12-hour with bit 7 for PM
+ * (bit 1 clear); 24 or more for a value no format allows. */
+unsigned rtc_decode_hour(uint8_t raw, uint8_t status_b);
 
 #endif

@@ -241,7 +241,7 @@ static uint64_t rtc_read_once(void)
     binary = status_b & 0x04;
     sec = bcd(cmos(0x00), binary);
     min = bcd(cmos(0x02), binary);
-    hour = bcd(cmos(0x04) & 0x7f, binary);
+    hour = rtc_decode_hour(cmos(0x04), (uint8_t)status_b);
     day = bcd(cmos(0x07), binary);
     mon = bcd(cmos(0x08), binary);
     year = bcd(cmos(0x09), binary) + 2000;

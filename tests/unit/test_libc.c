@@ -78,3 +78,17 @@ TEST(days_from_civil_known_dates)
     CHECK(days_from_civil(1969, 12, 31) == -1);
     CHECK(days_from_civil(2024, 2, 29) + 1 == days_from_civil(2024, 3, 1));
 }
+
+TEST(rtc_hours_in_every_format)
+{
+    CHECK(rtc_decode_hour(0x23, 0x02) == 23);        /* BCD, 24-hour */
+    CHECK(rtc_decode_hour(23, 0x06) == 23);          /* binary, 24-hour */
+    CHECK(rtc_decode_hour(0x12, 0x00) == 0);         /* BCD 12 AM */
+    CHECK(rtc_decode_hour(0x92, 0x00) == 12);        /* BCD 12 PM */
+    CHECK(rtc_decode_hour(0x81, 0x00) == 13);        /* BCD 1 PM */
+    CHECK(rtc_decode_hour(0x80 | 11, 0x04) == 23);   /* binary 11 PM */
+    CHECK(rtc_decode_hour(0x00, 0x00) >= 24);        /* 12-hour has no 0 */
+    CHECK(rtc_decode_hour(0x13, 0x00) >= 24);
+    CHECK(rtc_decode_hour(0x81, 0x02) >= 24);        /* PM bit in 24-hour */
+    CHECK(rtc_decode_hour(0x24, 0x02) >= 24);
+}
