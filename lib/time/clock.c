@@ -314,12 +314,31 @@ void clock_init(void)
                   "TSC (rate measured on first use)");
 }
 
+/* Xen's system time, never going back: a pvclock record that turns
+ * unusable after boot reads as 0, and every deadline would then be far
+ * in the future.  The clock holds still instead, with one warning. */
+static uint64_t xen_monotonic_ns(void)
+{
+    static uint64_t last;
+    static bool warned;
+    uint64_t now = xen_system_time_ns();
+
+    if (now >= last)
+        return last = now;
+    if (!warned) {
+        warned = true;
+        pr_warn("clock: Xen's system time went back (%llu < %llu ns); "
+                "held", (unsigned long long)now, (unsigned long long)last);
+    }
+    return last;
+}
+
 uint64_t clock_monotonic_ns(void)
 {
     uint64_t now;
 
     if (source == SOURCE_XEN)
-        return xen_system_time_ns();
+        return xen_monotonic_ns();
     if (!tsc_hz)
         calibrate_tsc();
     now = rdtsc();
