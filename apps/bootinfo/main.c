@@ -7,7 +7,8 @@
  * be free to overwrite: power-off still reads the firmware's ACPI tables
  * afterwards); "--exit=N" makes N the exit status (proving the status
  * reaches the VMM); "--irq" lists the I/O APICs and routes the last GSI
- * of each to a vector of the allocator's, read back from the chip.
+ * of each to a vector of the allocator's, read back from the chip;
+ * "--frames" asks for free guest-physical frames above the memory map.
  */
 #include <string.h>
 #include <tern/arch.h>
@@ -139,6 +140,25 @@ static void ignore_irq(unsigned vector, void *arg)
     (void)arg;
 }
 
+/* Two runs of free guest-physical frames, above RAM, named by no entry. */
+static void print_free_frames(void)
+{
+    const struct boot_info *bi = tern_boot_info();
+    uint64_t top = memmap_ram_top(bi->memmap, bi->memmap_count);
+    uint64_t a = mm_free_frames(4), b = mm_free_frames(1);
+    int clear = a && b && !memmap_has_ram(bi->memmap, bi->memmap_count, a,
+                                          a + 4 * 4096) &&
+                memmap_find_hole(bi->memmap, bi->memmap_count, a, 4 * 4096,
+                                 4096, UINT64_MAX) == a;
+
+    tern_printf("bootinfo: RAM top 0x%llx frames 0x%llx 0x%llx above %u "
+                "clear %d\n", (unsigned long long)top,
+                (unsigned long long)a, (unsigned long long)b,
+                a >= top && b >= a + 4 * 4096, clear);
+    tern_printf("bootinfo: frames past the address width %llu\n",
+                (unsigned long long)mm_free_frames(1ull << 40));
+}
+
 /* Each I/O APIC, then its highest GSI routed and read back. */
 static void print_irq_routing(void)
 {
@@ -184,6 +204,8 @@ int main(int argc, char **argv)
             return 1;
         if (strcmp(argv[i], "--irq") == 0)
             print_irq_routing();
+        if (strcmp(argv[i], "--frames") == 0)
+            print_free_frames();
         if (strcmp(argv[i], "--fill-memory") == 0)
             fill_memory();
         if (strncmp(argv[i], "--exit=", 7) == 0)

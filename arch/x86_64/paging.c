@@ -48,7 +48,7 @@ static enum pt_status map(uint64_t start, uint64_t end, uint64_t attrs)
 }
 
 /* Bits of physical address the CPU implements (CPUID 0x80000008). */
-static unsigned phys_bits(void)
+unsigned paging_phys_bits(void)
 {
     uint32_t a, b, c, d;
 
@@ -93,11 +93,11 @@ int paging_map_mmio(uint64_t phys, uint64_t size)
 
     if (size == 0)
         return 0;
-    if (end < phys || end > (1ull << phys_bits()) || end > PT_ADDR_LIMIT) {
+    if (end < phys || end > (1ull << paging_phys_bits()) || end > PT_ADDR_LIMIT) {
         pr_err("paging: MMIO 0x%llx-0x%llx lies past the CPU's %u-bit "
                "physical address space",
                (unsigned long long)phys, (unsigned long long)end,
-               phys_bits());
+               paging_phys_bits());
         return -1;
     }
     if ((ram = mm_ram_in_use(phys & ~(PAGE_SIZE - 1),

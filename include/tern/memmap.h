@@ -51,6 +51,15 @@ int memmap_covers(const struct mem_region *raw, unsigned n, uint32_t type,
 int memmap_has_ram(const struct mem_region *raw, unsigned n, uint64_t start,
                    uint64_t end);
 
+/* The end of the highest RAM entry (entries that wrap ignored). */
+uint64_t memmap_ram_top(const struct mem_region *raw, unsigned n);
+/* The lowest align-aligned [at, at + size) at or above from, below
+ * limit, that no entry of any type touches; 0 when there is none.  align
+ * is a power of two. */
+uint64_t memmap_find_hole(const struct mem_region *raw, unsigned n,
+                          uint64_t from, uint64_t size, uint64_t align,
+                          uint64_t limit);
+
 const char *mem_type_name(uint32_t type);
 
 /* [a, a + alen) and [b, b + blen) share a byte (ends assumed not to wrap). */

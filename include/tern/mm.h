@@ -19,6 +19,13 @@ void mm_check_image(const struct boot_info *bi);
 /* The sanitised usable RAM (what the allocator started with). */
 const struct mem_range *mm_usable(unsigned *n);
 
+/* npages of guest-physical frames that no memory-map entry names, above
+ * RAM and above 4 GiB, 2 MiB aligned: for pages a hypervisor fills
+ * in (Xen's grant table frames, through XENMEM_add_to_physmap).  Not
+ * mapped: paging_map_ram them once they are backed.  0 when the CPU's
+ * physical address width leaves no room. */
+uint64_t mm_free_frames(uint64_t npages);
+
 /* The range of RAM the kernel uses (usable RAM, the image, the loader's
  * start_info, command line and modules) that [start, end) overlaps, or
  * NULL: where no device register may be mapped. */
@@ -33,6 +40,8 @@ uint64_t page_alloc_low(uint64_t npages, uint64_t limit);
 void page_free_run(uint64_t paddr, uint64_t npages);
 const struct page_allocator *mm_pages(void);
 
+/* arch: bits of physical address the CPU implements. */
+unsigned paging_phys_bits(void);
 /* arch: identity-map RAM above 4 GiB (the entry maps [0, 4 GiB)). */
 void paging_map_ram(const struct mem_range *ram, unsigned n);
 /* arch: map [phys, phys + size) uncached, not executable, wherever it

@@ -2,6 +2,7 @@
  * The one memory-map sanitiser (after Mini-OS's e820.c): every source of a
  * map (start_info, fw_cfg, later Xen) ends up here.  Pure logic.
  */
+#include <stdbool.h>
 #include <tern/memmap.h>
 
 const char *mem_type_name(uint32_t type)
@@ -248,4 +249,42 @@ int memmap_has_ram(const struct mem_region *raw, unsigned n, uint64_t start,
             ranges_overlap(raw[i].addr, raw[i].size, start, end - start))
             return 1;
     return 0;
+}
+
+uint64_t memmap_ram_top(const struct mem_region *raw, unsigned n)
+{
+    uint64_t top = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t end = raw[i].addr + raw[i].size;
+
+        if (raw[i].type == MEM_TYPE_RAM && raw[i].size && end > raw[i].addr &&
+            end > top)
+            top = end;
+    }
+    return top;
+}
+
+uint64_t memmap_find_hole(const struct mem_region *raw, unsigned n,
+                          uint64_t from, uint64_t size, uint64_t align,
+                          uint64_t limit)
+{
+    uint64_t at = (from + align - 1) & ~(align - 1);
+    bool moved = true;
+
+    while (moved) {
+        moved = false;
+        if (at < from || size > limit || at > limit - size)
+            return 0; /* wrapped or no room below the limit */
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t end = raw[i].addr + raw[i].size;
+
+            if (raw[i].size && end > raw[i].addr &&
+                ranges_overlap(at, size, raw[i].addr, raw[i].size)) {
+                at = (end + align - 1) & ~(align - 1);
+                moved = true;
+            }
+        }
+    }
+    return at;
 }

@@ -12,7 +12,13 @@ static struct mem_range usable[USABLE_MAX];
 static unsigned nusable;
 static struct page_allocator pages;
 /* What the loader's pieces and the image occupy: RAM, but not usable. */
+#define FOUR_GIB (4ull << 30)
+#define TWO_MIB (2ull << 20)
+
 static const struct mem_range *kept;
+static uint64_t frames_next; /* mm_free_frames' next candidate */
+static const struct mem_region *map;
+static unsigned nmap;
 static unsigned nkept;
 
 /* The page allocator's table, when it outgrows its first one, lives in
@@ -121,6 +127,23 @@ void mm_init(const struct boot_info *bi)
     pages.table_at = identity; /* RAM is mapped by now */
     kept = bi->reserved;
     nkept = bi->reserved_count;
+    map = bi->memmap;
+    nmap = bi->memmap_count;
+    frames_next = memmap_ram_top(map, nmap);
+}
+
+uint64_t mm_free_frames(uint64_t npages)
+{
+    uint64_t limit = 1ull << paging_phys_bits(), base;
+
+    if (!npages || npages > (limit >> 12))
+        return 0;
+    base = memmap_find_hole(map, nmap,
+                            frames_next < FOUR_GIB ? FOUR_GIB : frames_next,
+                            npages * PAGE_SIZE, TWO_MIB, limit);
+    if (base)
+        frames_next = base + npages * PAGE_SIZE;
+    return base;
 }
 
 static const struct mem_range *overlap(const struct mem_range *r, unsigned n,

@@ -196,3 +196,29 @@ TEST(memmap_has_ram_sees_any_ram_entry_touching_the_range)
     CHECK(!memmap_has_ram(map, 3, 0x9fc00, 0xa0000));
     CHECK(!memmap_has_ram(map + 3, 1, 0, 0x1000));
 }
+
+TEST(memmap_find_hole_skips_every_entry_and_respects_the_limit)
+{
+    struct mem_region map[] = {
+        {0, 0x9fc00, MEM_TYPE_RAM},
+        {0x100000000ull, 0x40000000, MEM_TYPE_RAM},         /* 4-5 GiB */
+        {0x140100000ull, 0x1000, 2},                        /* a device */
+        {0xfd00000000ull, 0x300000000ull, 2},               /* QEMU's top */
+        {0xfffffffffffff000ull, 0x2000, MEM_TYPE_RAM},      /* wraps */
+    };
+    const uint64_t mib2 = 2 << 20;
+
+    CHECK(memmap_ram_top(map, 5) == 0x140000000ull);
+    CHECK(memmap_find_hole(map, 5, 0x140000000ull, 0x4000, mib2,
+                           1ull << 40) == 0x140000000ull);
+    /* 2 MiB from 5 GiB would touch the device: the next 2 MiB after it */
+    CHECK(memmap_find_hole(map, 5, 0x140000000ull, mib2, mib2, 1ull << 40) ==
+          0x140200000ull);
+    /* nothing between QEMU's reserved top and a 40-bit limit */
+    CHECK(memmap_find_hole(map, 5, 0xfd00000000ull, 0x1000, mib2,
+                           1ull << 40) == 0);
+    CHECK(memmap_find_hole(map, 5, 0x140000000ull, 1ull << 41, mib2,
+                           1ull << 40) == 0);
+    CHECK(memmap_find_hole(map, 5, UINT64_MAX - 0x1000, 0x1000, mib2,
+                           UINT64_MAX) == 0); /* aligning wraps */
+}
