@@ -68,6 +68,12 @@ static void test_module_files(void)
 static void test_console(void)
 {
     struct stat st;
+    int mod = open("/modules/0", O_RDONLY);
+
+    tap_ok((fcntl(1, F_GETFL) & O_ACCMODE) == O_RDWR &&
+               (fcntl(mod, F_GETFL) & O_ACCMODE) == O_RDONLY,
+           "F_GETFL: the console is O_RDWR, a module O_RDONLY");
+    close(mod);
 
     tap_ok(isatty(1) && isatty(2) && fstat(1, &st) == 0 && S_ISCHR(st.st_mode),
        "stdout and stderr are the console");

@@ -208,6 +208,13 @@ static void test_malloc(void)
     test_fragmented_frees();
     test_malloc_on_demand();
     test_small_burst_given_back();
+    errno = 0;
+    p = memalign(3, 16);
+    z = memalign(24, 16);
+    tap_ok(!p && !z && errno == EINVAL && (p = memalign(64, 8)) &&
+               (uintptr_t)p % 64 == 0,
+           "memalign: any power of two, EINVAL for 3 and 24");
+    free(p);
 }
 
 static void test_strings(void)

@@ -212,6 +212,14 @@ int dup2(int fd, int to)
     return (int)ret(fd_dup2(fd, to));
 }
 
+/* O_RDONLY, O_WRONLY or O_RDWR: what the file's driver can do. */
+static int access_mode(const struct file *f)
+{
+    if (f->ops->read && f->ops->write)
+        return O_RDWR;
+    return f->ops->write ? O_WRONLY : O_RDONLY;
+}
+
 int fcntl(int fd, int cmd, ...)
 {
     va_list ap;
@@ -222,7 +230,8 @@ int fcntl(int fd, int cmd, ...)
     va_end(ap);
     switch (cmd) {
     case F_GETFL:
-        return (int)ret(fd_get_flags(fd)); /* O_RDONLY is 0 */
+        return fd_file(fd) ? fd_get_flags(fd) | access_mode(fd_file(fd))
+                           : (int)ret(-EBADF);
     case F_SETFL:
         return (int)ret(fd_set_flags(fd, arg));
     case F_DUPFD:

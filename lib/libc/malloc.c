@@ -63,14 +63,17 @@ void *_realloc_r(struct _reent *r, void *old, size_t n)
     return p;
 }
 
+/* Any power of two (0 is not one): memalign(3) and memalign(24) are both
+ * EINVAL, as glibc has it; below 16 the block is 16-aligned anyway. */
 void *_memalign_r(struct _reent *r, size_t align, size_t n)
 {
-    void *p = kmalloc_aligned(n, align < 16 ? 16 : align);
+    void *p;
 
-    if (!p && (align & (align - 1))) {
+    if (!align || (align & (align - 1))) {
         r->_errno = EINVAL;
         return NULL;
     }
+    p = kmalloc_aligned(n, align < 16 ? 16 : align);
     return p ? p : out_of_memory(r);
 }
 
