@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tern/arch.h>
 
 #define EVTCHN_WORD_BITS 64u
 #define EVTCHN_WORDS 64u
@@ -32,14 +33,15 @@ bool evtchn_unmask(volatile uint64_t *pending, volatile uint64_t *mask,
                    volatile uint64_t *sel, volatile uint8_t *upcall_pending,
                    unsigned port);
 
-typedef void (*evtchn_handler_fn)(unsigned port);
 
 /* Upcall through a vector (HVM_PARAM_CALLBACK_IRQ), VIRQ_TIMER bound and
  * the periodic timer stopped.  0, or a negative Xen error (reported). */
 int xen_evtchn_init(void);
-/* A handler for a port: -1 when the port is out of range or the table
- * is full. */
-int xen_evtchn_bind(unsigned port, evtchn_handler_fn fn);
+/* fn(port, arg) for a port: the same handler type as a vector's
+ * (irq_handler_fn, tern/arch.h), run in the same place (the idle loop),
+ * so a driver's handler may wake threads under Xen as under QEMU.  -1
+ * when the port is out of range or the table is full. */
+int xen_evtchn_bind(unsigned port, irq_handler_fn fn, void *arg);
 /* VCPUOP_set_singleshot_timer at this Xen system time (= monotonic ns). */
 void xen_timer_arm(uint64_t deadline_ns);
 /* Events delivered, and events on ports nobody bound. */

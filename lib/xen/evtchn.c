@@ -20,14 +20,15 @@
 
 static struct {
     unsigned port;
-    evtchn_handler_fn fn;
+    irq_handler_fn fn;
+    void *arg;
 } bound[MAX_BOUND];
 static unsigned nbound;
 static uint64_t delivered, unbound;
 
 struct shared_info *xen_shared_info(void);
 
-int xen_evtchn_bind(unsigned port, evtchn_handler_fn fn)
+int xen_evtchn_bind(unsigned port, irq_handler_fn fn, void *arg)
 {
     struct shared_info *s = xen_shared_info();
 
@@ -35,6 +36,7 @@ int xen_evtchn_bind(unsigned port, evtchn_handler_fn fn)
         return -1;
     bound[nbound].port = port;
     bound[nbound].fn = fn;
+    bound[nbound].arg = arg;
     nbound++;
     evtchn_unmask(s->evtchn_pending, s->evtchn_mask,
                   &s->vcpu_info[0].evtchn_pending_sel,
@@ -48,7 +50,7 @@ static void deliver(unsigned port, void *ctx)
     for (unsigned i = 0; i < nbound; i++) {
         if (bound[i].port == port) {
             delivered++;
-            bound[i].fn(port);
+            bound[i].fn(port, bound[i].arg);
             return;
         }
     }
@@ -71,9 +73,10 @@ static void upcall(unsigned vector, void *arg)
     }
 }
 
-static void timer_event(unsigned port)
+static void timer_event(unsigned port, void *arg)
 {
     (void)port; /* waking the CPU is all it is for */
+    (void)arg;
 }
 
 uint64_t xen_evtchn_delivered(void)
@@ -115,7 +118,7 @@ int xen_evtchn_init(void)
     }
     rc = hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
                     (uintptr_t)&virq);
-    if (rc || xen_evtchn_bind(virq.port, timer_event)) {
+    if (rc || xen_evtchn_bind(virq.port, timer_event, 0)) {
         pr_err("xen: binding VIRQ_TIMER failed (%ld, port %u)", rc,
                virq.port);
         return rc ? (int)rc : -1;
