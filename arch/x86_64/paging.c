@@ -9,6 +9,7 @@
 #include <tern/pagetable.h>
 
 #define FOUR_GIB (4ull << 30)
+#define TWO_MIB (2ull << 20)
 #define CR0_WP (1ull << 16)
 #define MSR_EFER 0xc0000080
 #define EFER_NXE (1ull << 11)
@@ -155,6 +156,12 @@ const char *paging_protect_kernel(void)
     uint64_t text = (uintptr_t)_text_start, etext = (uintptr_t)_text_end;
     uint64_t erodata = (uintptr_t)_rodata_end;
     bool nx = cpu_has_nx();
+    /* The entry built [0, 4 GiB) no-execute but for the text's 2 MiB
+     * pages when it could (EFER.NXE on says so): only those pages and
+     * what C mapped above 4 GiB are left to sweep. */
+    bool entry_nx = nx && (rdmsr(MSR_EFER) & EFER_NXE);
+    uint64_t low_end = entry_nx ? (etext + TWO_MIB - 1) & ~(TWO_MIB - 1)
+                                : mapped_top;
 
     if (nx) {
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
@@ -163,9 +170,13 @@ const char *paging_protect_kernel(void)
     /* Not the text itself: this code runs from it while the map changes.
      * The sweep past the text first: it splits the image's 2 MiB page
      * and marks most of it in the same pass. */
-    done(pt_change(&kernel_pt, etext, mapped_top, PT_NX, 0), "protect",
-         etext, mapped_top);
-    done(pt_change(&kernel_pt, 0, text, PT_NX, 0), "protect", 0, text);
+    done(pt_change(&kernel_pt, etext, low_end, PT_NX, 0), "protect",
+         etext, low_end);
+    if (entry_nx && mapped_top > FOUR_GIB)
+        done(pt_change(&kernel_pt, FOUR_GIB, mapped_top, PT_NX, 0),
+             "protect", FOUR_GIB, mapped_top);
+    done(pt_change(&kernel_pt, entry_nx ? text & ~(TWO_MIB - 1) : 0, text,
+                   PT_NX, 0), "protect", 0, text);
     done(pt_change(&kernel_pt, text, erodata, 0, PT_W), "protect", text,
          erodata);
     write_cr0(read_cr0() | CR0_WP);

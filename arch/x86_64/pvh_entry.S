@@ -19,6 +19,9 @@
 #define CR4_OSXMMEXCPT (1 << 10)
 #define MSR_EFER    0xc0000080
 #define EFER_LME    (1 << 8)
+#define EFER_NXE    (1 << 11)
+#define CPUID_EXT_NX (1 << 20)
+#define PTE_NX_HIGH 0x80000000      /* bit 63, in the entry's high dword */
 #define PTE_P       0x1
 #define PTE_W       0x2
 #define PTE_PS      0x80
@@ -141,17 +144,34 @@ pvh_start:
         cmp     $4, %ecx
         jne     1b
 
-        mov     $boot_pd, %edi          /* 2048 entries of 2 MiB pages */
+        /* No-execute from the start where the CPU has NX (CPUID
+         * 0x80000001 EDX bit 20; cpu_check made sure the leaf exists):
+         * every 2 MiB page but those holding the text gets bit 63, and
+         * EFER.NXE goes on with LME.  paging_protect_kernel then has only
+         * the text's own 2 MiB pages and RAM above 4 GiB to sweep. */
+        mov     $0x80000001, %eax
+        cpuid
+        xor     %ebp, %ebp
+        test    $CPUID_EXT_NX, %edx
+        jz      3f
+        mov     $PTE_NX_HIGH, %ebp
+3:      mov     $boot_pd, %edi          /* 2048 entries of 2 MiB pages */
         mov     $(PTE_P | PTE_W | PTE_PS), %eax /* low dword: address | flags */
-        xor     %edx, %edx              /* high dword: bits 32+ of the address */
-        mov     $2048, %ecx
+        mov     $2048, %ecx             /* all below 4 GiB: high dword NX or 0 */
 2:      mov     %eax, (%edi)
-        mov     %edx, 4(%edi)
+        mov     %ebp, 4(%edi)
         add     $8, %edi
         add     $0x200000, %eax
-        adc     $0, %edx
         dec     %ecx
         jnz     2b
+        mov     $_text_start, %ecx      /* the text's 2 MiB pages: executable */
+        shr     $21, %ecx
+        mov     $_text_end - 1, %esi
+        shr     $21, %esi
+4:      movl    $0, boot_pd + 4(, %ecx, 8)
+        inc     %ecx
+        cmp     %esi, %ecx
+        jbe     4b
 
         mov     %cr4, %eax
         or      $CR4_PAE, %eax
@@ -161,7 +181,10 @@ pvh_start:
         mov     $MSR_EFER, %ecx
         rdmsr
         or      $EFER_LME, %eax
-        wrmsr
+        test    %ebp, %ebp
+        jz      5f
+        or      $EFER_NXE, %eax
+5:      wrmsr
         mov     %cr0, %eax
         or      $(CR0_PE | CR0_PG), %eax
         mov     %eax, %cr0
