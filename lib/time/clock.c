@@ -17,6 +17,7 @@
 #include <tern/time.h>
 #include <tern/tsc_rate.h>
 #include <tern/xen.h>
+#include "cmos.h"
 #include "refclock.h"
 
 #define FALLBACK_TSC_HZ 1000000000ull
@@ -191,12 +192,6 @@ static void refine_rate(uint64_t now)
     schedule_refinement();
 }
 
-static uint8_t cmos(uint8_t reg)
-{
-    outb(0x70, reg);
-    return inb(0x71);
-}
-
 static unsigned bcd(uint8_t v, int binary)
 {
     return binary ? v : (v >> 4) * 10 + (v & 15);
@@ -212,12 +207,12 @@ static unsigned bcd(uint8_t v, int binary)
 
 static int rtc_ready(void)
 {
-    uint8_t status_b = cmos(0x0b);
+    uint8_t status_b = cmos_read(CMOS_REG_B);
     uint64_t give_up = 0;
 
     if (status_b == 0xff)
         return -1;
-    while (cmos(0x0a) & 0x80) {
+    while (cmos_read(CMOS_REG_A) & 0x80) {
         uint64_t now = clock_monotonic_ns();
 
         if (!give_up)
@@ -239,12 +234,12 @@ static uint64_t rtc_read_once(void)
     if (status_b < 0)
         return 0;
     binary = status_b & 0x04;
-    sec = bcd(cmos(0x00), binary);
-    min = bcd(cmos(0x02), binary);
-    hour = rtc_decode_hour(cmos(0x04), (uint8_t)status_b);
-    day = bcd(cmos(0x07), binary);
-    mon = bcd(cmos(0x08), binary);
-    year = bcd(cmos(0x09), binary) + 2000;
+    sec = bcd(cmos_read(0x00), binary);
+    min = bcd(cmos_read(0x02), binary);
+    hour = rtc_decode_hour(cmos_read(0x04), (uint8_t)status_b);
+    day = bcd(cmos_read(0x07), binary);
+    mon = bcd(cmos_read(0x08), binary);
+    year = bcd(cmos_read(0x09), binary) + 2000;
     if (sec > 59 || min > 59 || hour > 23 || day < 1 || day > 31 ||
         mon < 1 || mon > 12)
         return 0;
@@ -397,5 +392,5 @@ int clock_rtc_second(void)
 {
     int status_b = rtc_ready();
 
-    return status_b < 0 ? -1 : (int)bcd(cmos(0x00), status_b & 0x04);
+    return status_b < 0 ? -1 : (int)bcd(cmos_read(0x00), status_b & 0x04);
 }

@@ -5,48 +5,32 @@
  * each tick; without that the RTC raises no more.
  */
 #include <tern/arch.h>
-#include <tern/io.h>
 #include <tern/time.h>
+#include "cmos.h"
 
-#define RTC_INDEX 0x70
-#define RTC_DATA 0x71
-#define REG_A 0x0a
-#define REG_B 0x0b
-#define REG_C 0x0c
 #define RATE_64HZ 0x0a /* 32768 >> (rate - 1) */
 #define PIE 0x40       /* periodic interrupt enable, register B */
 
 static void (*tick_fn)(void *arg);
 static void *tick_arg;
 
-static uint8_t cmos_read(uint8_t reg)
-{
-    outb(RTC_INDEX, reg);
-    return inb(RTC_DATA);
-}
-
-static void cmos_write(uint8_t reg, uint8_t v)
-{
-    outb(RTC_INDEX, reg);
-    outb(RTC_DATA, v);
-}
-
 static void rtc_irq(unsigned vector, void *arg)
 {
     (void)vector;
     (void)arg;
-    cmos_read(REG_C); /* re-arms the interrupt */
+    cmos_read(CMOS_REG_C); /* re-arms the interrupt */
     if (tick_fn)
         tick_fn(tick_arg);
 }
 
 static void set_periodic(int on)
 {
-    uint8_t b = cmos_read(REG_B);
+    uint8_t b = cmos_read(CMOS_REG_B);
 
-    cmos_write(REG_A, (uint8_t)((cmos_read(REG_A) & 0xf0) | RATE_64HZ));
-    cmos_write(REG_B, (uint8_t)(on ? b | PIE : b & ~PIE));
-    cmos_read(REG_C); /* drop a tick already latched */
+    cmos_write(CMOS_REG_A,
+               (uint8_t)((cmos_read(CMOS_REG_A) & 0xf0) | RATE_64HZ));
+    cmos_write(CMOS_REG_B, (uint8_t)(on ? b | PIE : b & ~PIE));
+    cmos_read(CMOS_REG_C); /* drop a tick already latched */
 }
 
 int rtc_periodic_start(unsigned vector, void (*tick)(void *arg), void *arg,
