@@ -140,15 +140,6 @@ uint64_t ioapic_read_rte(uint32_t gsi)
            ioapic_read((unsigned)i, REDTBL + 2 * pin);
 }
 
-void ioapic_mask_gsi(uint32_t gsi)
-{
-    uint32_t pin;
-    int i;
-
-    if (probe() > 0 && (i = ioapic_for_gsi(spans, nchips, gsi, &pin)) >= 0)
-        ioapic_write((unsigned)i, REDTBL + 2 * pin,
-                     ioapic_read((unsigned)i, REDTBL + 2 * pin) | RTE_MASKED);
-}
 
 /* Mask every pin routed to vector: a freed vector must not keep a line
  * (a level-triggered one would storm the idle loop with no handler). */

@@ -71,7 +71,6 @@ int ioapic_info(unsigned i, uint64_t *addr, uint32_t *gsi_base,
                 uint32_t *pins);
 /* The redirection entry now programmed for gsi (0 when none serves it). */
 uint64_t ioapic_read_rte(uint32_t gsi);
-void ioapic_mask_gsi(uint32_t gsi);
 /* Mask every I/O APIC pin routed to vector (irq_free_vector does). */
 void ioapic_mask_vector(unsigned vector);
 /* Physical ranges that hold the interrupt controllers' registers on

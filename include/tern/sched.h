@@ -28,6 +28,5 @@ struct sched_thread_hooks {
     void (*switch_to)(void *state);
 };
 void sched_set_thread_hooks(const struct sched_thread_hooks *h);
-void *thread_libc_state(const struct thread *t);
 
 #endif

@@ -119,11 +119,6 @@ void sched_set_thread_hooks(const struct sched_thread_hooks *h)
     main_thread.libc = h && h->main ? h->main() : NULL;
 }
 
-void *thread_libc_state(const struct thread *t)
-{
-    return t->libc;
-}
-
 const char *sched_timer_name(void)
 {
     return timer_name;
@@ -189,13 +184,19 @@ static void wake_due_timers(void)
     }
 }
 
+/* Unmap (or map back, before the pages are freed) a stack's guards. */
+static void set_guard_pages(const struct thread *t, bool present)
+{
+    for (unsigned i = 0; i < GUARD_PAGES; i++)
+        paging_set_present(t->pages_base + i * PAGE_SIZE, present);
+}
+
 /* Free a thread that has ended and that no one will join. */
 static void free_thread(struct thread *t)
 {
     if (hooks && hooks->destroy && t->libc)
         hooks->destroy(t->libc);
-    for (unsigned i = 0; i < GUARD_PAGES; i++)
-        paging_set_present(t->pages_base + i * PAGE_SIZE, true);
+    set_guard_pages(t, true);
     page_free_run(t->pages_base, t->pages); /* a bad free is fatal */
     obj_free(&thread_pool, t);
     live_threads--;
@@ -340,18 +341,15 @@ static struct thread *alloc_thread(uint64_t bytes)
     if (bytes > (1ull << 40) || !(t = obj_alloc(&thread_pool)))
         return NULL;
     t->pages_base = page_alloc(pages);
-    if (t->pages_base && hooks && hooks->create &&
-        !(t->libc = hooks->create())) {
-        page_free_run(t->pages_base, pages);
-        t->pages_base = 0;
-    }
-    if (t->pages_base && !guard_page_can_unmap(t->pages_base)) { /* last */
+    if (t->pages_base && hooks && hooks->create)
+        t->libc = hooks->create();
+    /* The guard check last: the C library's state may have taken pages. */
+    if (!t->pages_base || (hooks && hooks->create && !t->libc) ||
+        !guard_page_can_unmap(t->pages_base)) {
         if (t->libc)
             hooks->destroy(t->libc);
-        page_free_run(t->pages_base, pages);
-        t->pages_base = 0;
-    }
-    if (!t->pages_base) {
+        if (t->pages_base)
+            page_free_run(t->pages_base, pages);
         obj_free(&thread_pool, t);
         return NULL;
     }
@@ -373,8 +371,7 @@ struct thread *thread_create(const char *name, void *(*fn)(void *),
     t->fn = fn;
     t->arg = arg;
     tern_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
-    for (unsigned i = 0; i < GUARD_PAGES; i++) /* the guard pages */
-        paging_set_present(t->pages_base + i * PAGE_SIZE, false);
+    set_guard_pages(t, false);
     prepare_stack(t);
     live_threads++;
     make_ready(t);
