@@ -7,6 +7,7 @@
  * realloc, stops the VM with a line naming it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <malloc.h>
 #include <reent.h>
 #include <string.h>
@@ -63,17 +64,22 @@ void *_realloc_r(struct _reent *r, void *old, size_t n)
     return p;
 }
 
+static bool power_of_two(size_t v)
+{
+    return v && !(v & (v - 1));
+}
+
 /* Any power of two (0 is not one): memalign(3) and memalign(24) are both
  * EINVAL, as glibc has it; below 16 the block is 16-aligned anyway. */
 void *_memalign_r(struct _reent *r, size_t align, size_t n)
 {
     void *p;
 
-    if (!align || (align & (align - 1))) {
+    if (!power_of_two(align)) {
         r->_errno = EINVAL;
         return NULL;
     }
-    p = kmalloc_aligned(n, align < 16 ? 16 : align);
+    p = kmalloc_aligned(n, align);
     return p ? p : out_of_memory(r);
 }
 
@@ -84,9 +90,9 @@ int posix_memalign(void **out, size_t align, size_t n)
 {
     void *p;
 
-    if (!align || (align & (align - 1)) || align % sizeof(void *))
+    if (!power_of_two(align) || align % sizeof(void *))
         return EINVAL;
-    if (!(p = kmalloc_aligned(n, align < 16 ? 16 : align)))
+    if (!(p = kmalloc_aligned(n, align)))
         return ENOMEM;
     *out = p;
     return 0;
