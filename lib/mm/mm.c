@@ -7,19 +7,19 @@
 #include <tern/mm.h>
 
 #define USABLE_MAX (2 * BOOT_MAX_MEMMAP)
+#define FOUR_GIB (4ull << 30)
+#define TWO_MIB (2ull << 20)
 
 static struct mem_range usable[USABLE_MAX];
 static unsigned nusable;
 static struct page_allocator pages;
 /* What the loader's pieces and the image occupy: RAM, but not usable. */
-#define FOUR_GIB (4ull << 30)
-#define TWO_MIB (2ull << 20)
-
 static const struct mem_range *kept;
-static uint64_t frames_next; /* mm_free_frames' next candidate */
+static unsigned nkept;
+/* The loader's map, and mm_free_frames' next candidate above RAM. */
 static const struct mem_region *map;
 static unsigned nmap;
-static unsigned nkept;
+static uint64_t frames_next;
 
 /* The page allocator's table, when it outgrows its first one, lives in
  * pages it allocated: physical is virtual. */
@@ -41,17 +41,17 @@ static void report_repairs(const struct memmap_report *rep)
 /* Drop usable RAM below floor (in place); returns the new count. */
 static unsigned drop_below(struct mem_range *r, unsigned n, uint64_t floor)
 {
-    unsigned kept = 0;
+    unsigned left = 0;
 
     for (unsigned i = 0; i < n; i++) {
         if (r[i].end <= floor)
             continue;
-        r[kept] = r[i];
-        if (r[kept].start < floor)
-            r[kept].start = floor;
-        kept++;
+        r[left] = r[i];
+        if (r[left].start < floor)
+            r[left].start = floor;
+        left++;
     }
-    return kept;
+    return left;
 }
 
 #ifdef CONFIG_KEEP_RAM_BELOW_IMAGE
