@@ -32,11 +32,11 @@ ifeq ($(wildcard $(DEFCONFIG)),)
 $(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
-.PHONY: all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
+.PHONY: print-app-cflags all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
 all: $(IMAGE)
 
 # ---- configuration (kconfiglib) --------------------------------------------
-KCONFIGS := Kconfig $(wildcard lib/*/Kconfig)
+KCONFIGS := Kconfig $(wildcard arch/x86_64/*/Kconfig lib/*/Kconfig)
 CONFIG_H := $(O)/include/tern/config.h
 
 # .config is included below, so make refreshes it (and the header with it)
@@ -65,10 +65,9 @@ $(SYSINC)/xen:
 
 # ---- sources: each folder's Makefile.frag adds to obj-y ---------------------
 obj-y :=
-include arch/x86_64/Makefile.frag
+include arch/x86_64/Makefile.frag $(wildcard arch/x86_64/*/Makefile.frag)
+include boot/Makefile.frag
 include $(wildcard lib/*/Makefile.frag)
-obj-y += boot/pvh_boot.c boot/pvh.c boot/pvh_memory.c boot/phys.c boot/cmdline.c boot/boot.c \
-         boot/shutdown.c boot/bootstats.c
 obj-y += $(wildcard apps/$(APP)/*.c apps/$(APP)/*.S)
 
 OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))
@@ -101,10 +100,16 @@ $(NEWLIB_STAMP):
 	@scripts/build-newlib $(NEWLIB)
 	@touch $@
 
+# Headers: include/ is what apps see (docs/writing-an-app.md); each
+# folder's include/ holds its internal headers, seen by the runtime and
+# by the apps that test it (CONFIG_APP_INTERNAL), never by other apps.
+PUBLIC_INC := -Iinclude
+INTERNAL_INC := $(patsubst %,-I%,$(wildcard boot/include arch/x86_64/include \
+  arch/x86_64/*/include lib/*/include))
 GCC_INCLUDE := $(shell gcc -print-file-name=include)
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
   $(LIBC_CFLAGS) -isystem $(GCC_INCLUDE) -isystem $(SYSINC) -I$(O)/include \
-  -Iinclude -fno-stack-protector -fstack-clash-protection -fno-pic -fno-pie \
+  $(PUBLIC_INC) $(INTERNAL_INC) -fno-stack-protector -fstack-clash-protection -fno-pic -fno-pie \
   -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mcmodel=small \
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
   -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
@@ -118,6 +123,13 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 # Apps may use floating point (the entry code enables SSE); the runtime's
 # own code does not, so it never needs the FPU state saved.
 APP_CFLAGS := $(filter-out -mno-mmx -mno-sse -mno-sse2 -mno-avx,$(KERNEL_CFLAGS))
+ifneq ($(CONFIG_APP_INTERNAL),y)
+APP_CFLAGS := $(filter-out $(INTERNAL_INC),$(APP_CFLAGS))
+endif
+
+# What an ordinary app is compiled with (the layout check in make test).
+print-app-cflags:
+	@echo $(filter-out $(INTERNAL_INC),$(APP_CFLAGS))
 
 $(O)/obj/apps/%.c.o: apps/%.c $(CONFIG_H) | $(SYSINC)/xen $(LIBC_DEP)
 	@mkdir -p $(dir $@)
@@ -179,29 +191,30 @@ PURE_SRCS := \
   apps/pvhload/build.c \
   apps/pvhload/elf.c \
   apps/pvhload/place.c \
+  arch/x86_64/acpi/extent.c \
+  arch/x86_64/acpi/regs.c \
+  arch/x86_64/acpi/tables.c \
   arch/x86_64/irq_route.c \
   arch/x86_64/pagetable.c \
+  arch/x86_64/pc/rtc_decode.c \
+  arch/x86_64/xen/console_ring.c \
+  arch/x86_64/xen/evtchn_scan.c \
+  arch/x86_64/xen/pvclock.c \
   boot/cmdline.c \
-  boot/phys.c \
   boot/pvh.c \
   boot/pvh_memory.c \
-  lib/acpi/extent.c \
-  lib/acpi/regs.c \
-  lib/acpi/tables.c \
-  lib/console/format.c \
+  lib/core/civil.c \
+  lib/core/format.c \
+  lib/core/phys.c \
   lib/libc/modfs.c \
   lib/mm/memmap.c \
   lib/mm/page_alloc.c \
   lib/sched/queue.c \
-  lib/time/civil.c \
-  lib/time/tsc_rate.c \
-  lib/xen/console_ring.c \
-  lib/xen/evtchn_scan.c \
-  lib/xen/pvclock.c
+  lib/time/tsc_rate.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) lib/mm/objpool.c lib/mm/kalloc.c lib/fd/fd.c lib/fd/eventfd.c
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude \
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC) \
   -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

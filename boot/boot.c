@@ -11,7 +11,7 @@
 #include <tern/exit.h>
 #include <tern/log.h>
 #include <tern/mm.h>
-#include <tern/shutdown.h>
+#include <tern/platform.h>
 #include <tern/tern.h>
 #include <tern/thread.h>
 #include <tern/time.h>
@@ -19,10 +19,7 @@
 #ifdef CONFIG_LIBC_NEWLIB
 #include <stdlib.h>
 #endif
-#include <tern/xen.h>
-#include <xen/xen.h>
-
-const struct phys_window boot_low_window = {0, 4ull << 30, 0};
+#include <xen/arch-x86/hvm/start_info.h>
 
 static struct boot_args args;
 static const struct boot_info *boot_info_copy;
@@ -51,22 +48,6 @@ static void apply_cmdline(const struct boot_info *bi)
     tern_exit_mode = args.exit_mode;
 }
 
-/* Xen's part of the dump: version, which domain, shared_info. */
-static void print_xen(const struct boot_info *bi)
-{
-#ifdef CONFIG_XEN
-    if (!xen_present())
-        return;
-    pr_info("Xen %s, %s, memory map from %s", xen_version_string(),
-            bi->flags & SIF_INITDOMAIN ? "dom0" : "domU", bi->memmap_source);
-    if (xen_wallclock_seconds())
-        pr_info("xen: shared_info mapped, wallclock %u s",
-                xen_wallclock_seconds());
-#else
-    (void)bi;
-#endif
-}
-
 static void print_start_of_day(const struct boot_info *bi)
 {
     static const char *const exit_modes[] = {"poweroff", "debugexit", "halt"};
@@ -91,11 +72,12 @@ static void print_start_of_day(const struct boot_info *bi)
             (unsigned long long)ram[n - 1].end,
             (unsigned long long)bi->image_start,
             (unsigned long long)bi->image_end);
-    pr_info("platform: %s; consoles: %s", cpu_hypervisor_name(),
-            console_names());
-    print_xen(bi);
+    pr_info("platform: %s (CPUID: %s); consoles: %s", platform.name,
+            cpu_hypervisor_name(), console_names());
+    if (platform.describe)
+        platform.describe(bi);
     pr_info("exit: %s; poweroff: %s", exit_modes[tern_exit_mode],
-            shutdown_describe());
+            platform.power_off_name());
     pr_info("clock: %s; interrupts: %s; timer: %s", clock_describe(),
             lapic_describe(), sched_timer_name());
 #ifdef CONFIG_LIBC_NEWLIB
@@ -103,7 +85,7 @@ static void print_start_of_day(const struct boot_info *bi)
 #endif
 }
 
-void boot_exit_stats(void)
+static void boot_exit_stats(void)
 {
     const struct page_allocator *pa = mm_pages();
     uint64_t heap = 0;
@@ -134,7 +116,6 @@ void boot_main(struct boot_info *bi)
     paging_map_ram(bi->reserved, bi->reserved_count);
     pr_info("paging: %s", paging_protect_kernel());
     boot_mark("memory");
-    shutdown_init(bi->rsdp_paddr);
     clock_init();
     boot_mark("clock");
 #ifdef CONFIG_LIBC_NEWLIB
@@ -152,6 +133,7 @@ void boot_main(struct boot_info *bi)
     pr_info("calling main() with %d argument(s)", args.argc - 1);
     boot_mark("main");
     boot_stats_enabled = args.bootstats;
+    boot_exit_report = boot_exit_stats;
     if (args.bootstats)
         boot_marks_print();
 #ifdef CONFIG_LIBC_NEWLIB

@@ -9,6 +9,7 @@
 #include <tern/exit.h>
 #include <tern/format.h>
 #include <tern/log.h>
+#include <tern/memmap.h>
 #include <tern/pvh.h>
 #include <xen/arch-x86/hvm/start_info.h>
 

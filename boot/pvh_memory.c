@@ -10,6 +10,7 @@
  * Pure logic over boot_info's map.
  */
 #include <tern/format.h>
+#include <tern/memmap.h>
 #include <tern/pvh.h>
 #include <xen/arch-x86/hvm/start_info.h>
 

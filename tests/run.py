@@ -12,6 +12,7 @@ time, each other target gets half), ONLY (substring filter on
 test names).
 """
 import concurrent.futures
+import glob
 import os
 import re
 import shutil
@@ -159,6 +160,7 @@ def run_build_checks(res):
                p.stderr[-500:])
     run_kconfig_variant_checks(res)
     check_tsc_deadline_fence(res)
+    check_header_layout(res)
     image = os.path.join(BUILD, "hello", "tern-hello.elf")
     env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
     p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
@@ -198,6 +200,36 @@ def check_tsc_deadline_fence(res):
                "(SDM 10.5.4.1)", deadline_writes > 0 and not unfenced,
                f"{deadline_writes} deadline write(s); unfenced: {unfenced}"
                if p.returncode == 0 else p.stderr[-300:])
+
+
+# The layout rule: an ordinary app (no CONFIG_APP_INTERNAL) builds with
+# every public header (include/tern/) and with none of the internal ones
+# (each folder's include/tern/).
+def check_header_layout(res):
+    p = make("-s", "APP=hello", "print-app-cflags")
+    flags = p.stdout.split()
+    public = sorted(glob.glob(os.path.join(ROOT, "include/tern/*.h")))
+    internal = sorted(h for pattern in ("*/include", "*/*/include",
+                                        "*/*/*/include")
+                      for h in glob.glob(os.path.join(ROOT, pattern, "tern/*.h"))
+                      if not h.startswith(BUILD + os.sep))
+
+    def compiles(header):
+        src = (f"#include <tern/{os.path.basename(header)}>\n"
+               "int main(int argc, char **argv) { return !argv[argc]; }\n")
+        q = subprocess.run(["gcc", *flags, "-fsyntax-only", "-x", "c", "-"],
+                           input=src, capture_output=True, text=True, cwd=ROOT)
+        return q.returncode == 0, q.stderr
+
+    bad_public = [(h, e) for h in public for ok, e in [compiles(h)] if not ok]
+    res.report(f"layout: an app builds with each of the {len(public)} public headers",
+               p.returncode == 0 and public and not bad_public,
+               str(bad_public)[-500:])
+    leaked = [h for h in internal if compiles(h)[0]]
+    res.report(f"layout: an app that includes any of the {len(internal)} internal "
+               "headers does not build",
+               p.returncode == 0 and len(internal) > 20 and not leaked,
+               str(leaked)[-500:])
 
 
 # Every value a Kconfig choice offers, and the other value of every bool
@@ -245,6 +277,13 @@ def build_and_boot(tmp, setting, defconfig):
     build = os.path.join(tmp, setting.replace("=", "_"))
     p = make(f"APP={VARIANT_APP}", f"DEFCONFIG={defconfig}", f"BUILD={build}",
              f"NEWLIB={os.path.join(BUILD, 'newlib')}")
+    if setting == "APP_INTERNAL=n":
+        # The variant app includes internal headers: without the option
+        # it must not build, and say which header it could not find.
+        return (p.returncode != 0 and
+                re.search(r"tern/\w+\.h: No such file", p.stderr) is not None,
+                "expected a build failure naming an internal header:\n" +
+                (p.stdout + p.stderr)[-1500:])
     if p.returncode != 0:
         return False, (p.stdout + p.stderr)[-1500:]
     name, value = setting.split("=")
@@ -1110,7 +1149,7 @@ def xen_domu_tests(tmp):
                     expect=[r"^\(d1\) # 0 failed$", r"^pvconsole: # 0 failed$"]),
         XenDomUBoot("xen domU hello", "hello", append="-- a b",
                     expect=[r"^\(d1\) tern: Xen 4\.17\.\d+, domU, memory map from start_info$",
-                            r"^\(d1\) tern: platform: Xen; consoles: xen,xen-pv,xen-0xe9$",
+                            r"^\(d1\) tern: platform: xen \(CPUID: Xen\); consoles: xen,xen-pv,xen-0xe9$",
                             r"^\(d1\) Hello from Tern$", r'^\(d1\) argv\[2\] = "b"$',
                             r"^\(d1\) tern: exit status 0$",
                             r"^pvconsole: Hello from Tern$",
@@ -1127,7 +1166,7 @@ def xen_domu_tests(tmp):
 def xen_tests(tmp):
     xen_start = [r"^tern: Tern \d+\.\d+\.\d+, app \S+, entered through PVH$",
                  r"^tern: Xen 4\.17\.\d+, dom0, memory map from XENMEM_memory_map$",
-                 r"^tern: platform: Xen; consoles: xen",
+                 r"^tern: platform: xen \(CPUID: Xen\); consoles: xen",
                  r"^tern: xen: shared_info mapped, wallclock [1-9]\d* s$",
                  r"^tern: exit: poweroff; poweroff: SCHEDOP_shutdown"]
     m0, crc0 = module_file(tmp, "xmod0.bin", 12345, 1)

@@ -13,6 +13,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <tern/arch.h>
+#include <tern/pc.h>
 #include <tern/tap.h>
 #include <tern/thread.h>
 #include <tern/time.h>
@@ -177,7 +178,6 @@ static void test_blocking_read_woken_by_thread(void)
 
 /* The RTC's periodic interrupt writes an eventfd that main polls with no
  * timeout: an interrupt wakes a thread blocked in poll(). */
-#define RTC_VECTOR 0x2a
 static int rtc_efd;
 static volatile unsigned rtc_ticks;
 
@@ -194,13 +194,13 @@ static void test_poll_woken_by_interrupt(void)
     struct pollfd p;
     int r;
 
-    if (clock_rtc_second() < 0 || xen_present()) {
+    if (cmos_rtc_second(clock_monotonic_ns) < 0 || xen_present()) {
         tap_skip("an interrupt wakes a thread in poll()",
                  xen_present() ? "Xen owns the RTC" : "no RTC");
         return;
     }
     rtc_efd = eventfd(0, EFD_NONBLOCK);
-    if (rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why, sizeof(why))) {
+    if (rtc_periodic_start(rtc_tick, NULL, why, sizeof(why))) {
         printf("# %s\n", why);
         tap_ok(0, "RTC interrupt routed");
         return;

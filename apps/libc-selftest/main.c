@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <malloc.h>
 #include <tern/mm.h>
+#include <tern/pc.h>
 #include <tern/tap.h>
 #include <tern/time.h>
 
@@ -324,7 +325,7 @@ static void test_wall_clock(void)
 
     sleep(WALL_SLEEP_S);
     now = time(NULL);
-    rtc_s = clock_rtc_ns() / 1000000000ull;
+    rtc_s = cmos_rtc_ns(clock_monotonic_ns) / 1000000000ull;
     snprintf(name, sizeof(name),
              "time() after a %d s sleep is the CMOS RTC's date (%lld s apart)",
              WALL_SLEEP_S, (long long)now - (long long)rtc_s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <tern/arch.h>
 #include <tern/io.h>
+#include <tern/pc.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 
@@ -16,7 +17,6 @@
 #define SLEEPS 50
 #define THREADS 2000
 #define WAKES 24
-#define RTC_VECTOR 0x2b
 
 static void *yielder(void *arg)
 {
@@ -81,8 +81,8 @@ static void interrupt_to_thread(void)
 {
     char why[96];
 
-    if (clock_rtc_second() < 0 ||
-        rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why, sizeof(why))) {
+    if (cmos_rtc_second(clock_monotonic_ns) < 0 ||
+        rtc_periodic_start(rtc_tick, NULL, why, sizeof(why))) {
         printf("# no RTC interrupt: no interrupt-to-thread figure\n");
         return;
     }

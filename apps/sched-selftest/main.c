@@ -14,12 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tern/arch.h>
+#include <tern/irq.h>
 #include <tern/kalloc.h>
 #include <tern/mm.h>
+#include <tern/pc.h>
 #include <tern/tap.h>
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/xen.h>
+#include <tern/xen_evtchn.h>
 
 #define MS 1000000ull
 #define LATE_OK (2000 * MS) /* a loaded host under TCG */
@@ -218,7 +221,6 @@ static void test_detached_threads(void)
 
 /* The RTC's periodic interrupt wakes main, blocked with no timeout and
  * no sleeper anywhere: waiting for an interrupt is not a deadlock. */
-#define RTC_VECTOR 0x29
 static volatile unsigned rtc_ticks;
 static struct semaphore rtc_sem = SEMAPHORE_INIT(0);
 
@@ -234,13 +236,13 @@ static void test_wait_for_interrupt(void)
     char why[96];
     uint64_t t0;
 
-    if (clock_rtc_second() < 0 || xen_present()) {
+    if (cmos_rtc_second(clock_monotonic_ns) < 0 || xen_present()) {
         tap_skip("a thread blocked for ever is woken by an interrupt",
                  xen_present() ? "Xen owns the RTC's interrupt" : "no RTC");
         return;
     }
     t0 = clock_monotonic_ns();
-    if (rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why, sizeof(why))) {
+    if (rtc_periodic_start(rtc_tick, NULL, why, sizeof(why))) {
         printf("# %s\n", why);
         tap_ok(0, "RTC interrupt routed");
         return;
@@ -280,7 +282,7 @@ static void test_far_deadline_idles(void)
     uint64_t halts, t0;
     int r;
 
-    if (!xen_present() && clock_rtc_second() < 0) {
+    if (!xen_present() && cmos_rtc_second(clock_monotonic_ns) < 0) {
         tap_skip("a wait until THREAD_FOREVER - 1 idles", "no RTC");
         return;
     }
@@ -290,7 +292,7 @@ static void test_far_deadline_idles(void)
         /* the backup's own handler only counts its wake-ups, for a
          * report this test's far deadline never makes */
         irq_register(TIMER_VECTOR, far_lapic_tick, 0);
-    } else if (rtc_periodic_start(RTC_VECTOR, far_tick, NULL, why,
+    } else if (rtc_periodic_start(far_tick, NULL, why,
                                   sizeof(why))) {
         printf("# %s\n", why);
         tap_ok(0, "RTC interrupt routed");
@@ -324,6 +326,47 @@ static void test_vector_taken_by_app(void)
     if (v >= 0)
         irq_free_vector((unsigned)v);
     irq_free_vector(0x30);
+}
+
+static struct semaphore evtchn_sem = SEMAPHORE_INIT(0);
+
+static void evtchn_fired(unsigned port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    sem_up(&evtchn_sem);
+}
+
+/* Event channels bind through irq_bind like every other source: under
+ * Xen a port of our own, raised with EVTCHNOP_send, wakes a thread; once
+ * unbound it wakes nobody.  Elsewhere the kind is refused with a reason. */
+static void test_evtchn_through_irq_bind(void)
+{
+    struct irq_source src = {.kind = IRQ_SOURCE_EVTCHN};
+    struct irq_binding b, again;
+    char why[96] = "";
+    int port;
+
+    if (!xen_present()) {
+        tap_ok(irq_bind(&src, evtchn_fired, 0, &b, why, sizeof(why)) == -1 &&
+                   strstr(why, "no event channels"),
+               "irq_bind refuses an event channel off Xen, saying why");
+        return;
+    }
+    port = xen_evtchn_alloc_ipi();
+    src.number = (uint32_t)port;
+    tap_ok(port > 0 && irq_bind(&src, evtchn_fired, 0, &b, why,
+                                sizeof(why)) == 0,
+           "irq_bind binds an event channel");
+    tap_ok(irq_bind(&src, evtchn_fired, 0, &again, why, sizeof(why)) == -1,
+           "irq_bind refuses a port bound already");
+    xen_evtchn_send((unsigned)port);
+    tap_ok(sem_down_until(&evtchn_sem, thread_deadline(2000000000ull)) == 0,
+           "an event channel's handler wakes a thread");
+    irq_unbind(&b);
+    xen_evtchn_send((unsigned)port);
+    tap_ok(sem_down_until(&evtchn_sem, thread_deadline(200000000ull)) != 0,
+           "an unbound event channel wakes nobody");
 }
 
 /* errno and strtok's position are per thread: two threads interleave. */
@@ -455,5 +498,6 @@ int main(int argc, char **argv)
     test_wait_for_interrupt();
     test_far_deadline_idles();
     test_vector_taken_by_app();
+    test_evtchn_through_irq_bind();
     return tap_done();
 }

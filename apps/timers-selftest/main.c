@@ -12,6 +12,7 @@
 #include <tern/io.h>
 #include <tern/mm.h>
 #include <tern/xen.h>
+#include <tern/pc.h>
 #include <tern/tap.h>
 #include <tern/thread.h>
 #include <tern/time.h>
@@ -71,11 +72,11 @@ struct rtc_edge {
 static int catch_rtc_edge(struct rtc_edge *e, uint64_t give_up_ns)
 {
     uint64_t last_old = clock_monotonic_ns();
-    int old = clock_rtc_second();
+    int old = cmos_rtc_second(clock_monotonic_ns);
 
     for (;;) {
         uint64_t t = clock_monotonic_ns();
-        int s = clock_rtc_second();
+        int s = cmos_rtc_second(clock_monotonic_ns);
 
         /* -1 is a read that failed, not a second: taken as one, it made
          * a false edge, and a "second" of 1000 ms / (s + 1) (31 ms). */
@@ -161,7 +162,7 @@ static void test_clock_rate(void)
     char seen[160];
 
     printf("# clock: %s\n", clock_describe());
-    if (clock_rtc_second() < 0) {
+    if (cmos_rtc_second(clock_monotonic_ns) < 0) {
         tap_skip("TSC rate against the RTC", "no CMOS RTC");
         return;
     }
@@ -382,7 +383,6 @@ static void test_many_threads(void)
 
 /* A device interrupt end to end: the CMOS RTC's periodic interrupt
  * (ISA IRQ 8) through the I/O APIC, counted while the CPU idles. */
-#define RTC_VECTOR 0x28
 static volatile unsigned rtc_ticks;
 
 static void rtc_tick(void *arg)
@@ -397,7 +397,7 @@ static void test_device_interrupt(void)
     char why[96];
     uint64_t spurious = irq_spurious_count();
 
-    if (clock_rtc_second() < 0 || xen_present()) {
+    if (cmos_rtc_second(clock_monotonic_ns) < 0 || xen_present()) {
         tap_skip("RTC interrupt through the I/O APIC",
                  xen_present() ? "Xen owns the RTC's interrupt" : "no CMOS RTC");
         return;
@@ -405,7 +405,7 @@ static void test_device_interrupt(void)
     {
         uint64_t t0 = clock_monotonic_ns(), ms, want;
 
-        if (rtc_periodic_start(RTC_VECTOR, rtc_tick, NULL, why,
+        if (rtc_periodic_start(rtc_tick, NULL, why,
                                sizeof(why))) {
             printf("# %s\n", why);
             tap_ok(0, "RTC interrupt routed through the I/O APIC");

@@ -4,6 +4,7 @@ obj-y += \
   arch/x86_64/gdt.c \
   arch/x86_64/hypervisor.c \
   arch/x86_64/ioapic.c \
+  arch/x86_64/irq_bind.c \
   arch/x86_64/irq_route.c \
   arch/x86_64/lapic.c \
   arch/x86_64/pagetable.c \

@@ -91,8 +91,8 @@ int irq_route_gsi(uint32_t gsi, unsigned vector, bool level, bool active_low,
     return 0;
 }
 
-int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
-                  void *arg, char *why, unsigned whylen)
+int irq_isa_source(unsigned isa_irq, uint32_t *gsi, bool *level,
+                   bool *active_low, char *why, unsigned whylen)
 {
     if (isa_irq > 15) {
         tern_snprintf(why, whylen, "ISA IRQ %u out of range", isa_irq);
@@ -102,12 +102,23 @@ int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
         tern_snprintf(why, whylen, "%s", probe_error);
         return -1;
     }
+    *gsi = routing.isa[isa_irq].gsi;
+    *level = routing.isa[isa_irq].level;
+    *active_low = routing.isa[isa_irq].active_low;
+    return 0;
+}
+
+int irq_route_isa(unsigned isa_irq, unsigned vector, irq_handler_fn fn,
+                  void *arg, char *why, unsigned whylen)
+{
+    uint32_t gsi;
+    bool level, active_low;
+
     /* The handler only once the route holds: a failed route leaves the
      * vector as it was.  Interrupts are off until idle, so none comes
      * between the two. */
-    if (irq_route_gsi(routing.isa[isa_irq].gsi, vector,
-                      routing.isa[isa_irq].level,
-                      routing.isa[isa_irq].active_low, why, whylen))
+    if (irq_isa_source(isa_irq, &gsi, &level, &active_low, why, whylen) ||
+        irq_route_gsi(gsi, vector, level, active_low, why, whylen))
         return -1;
     irq_register(vector, fn, arg);
     return 0;

@@ -6,7 +6,20 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <tern/memmap.h>
+
+#define MEM_TYPE_RAM 1 /* as XEN_HVM_MEMMAP_TYPE_RAM and E820 type 1 */
+#define PAGE_SIZE 4096ull
+
+struct mem_region { /* as reported: may be unsorted, overlapping, empty */
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+};
+
+struct mem_range { /* [start, end) */
+    uint64_t start;
+    uint64_t end;
+};
 
 #define BOOT_MAX_MODULES 16
 #define BOOT_MAX_MEMMAP 128

@@ -5,13 +5,15 @@
 #define TERN_TERN_H
 
 #include <tern/boot_info.h>
-#include <tern/console.h>
 #include <tern/exit.h>
 
 int main(int argc, char **argv);
 
 /* The runtime's copy of what the loader passed. */
 const struct boot_info *tern_boot_info(void);
+
+/* printf to every console, without the C library (and before it is up). */
+int tern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Value of a KEY=VALUE given before "--" on the command line, or 0. */
 const char *tern_getenv(const char *key);

@@ -10,7 +10,7 @@
 #define TERN_THREAD_H
 
 #include <stdint.h>
-#include <tern/sched_queue.h>
+#include <tern/sched_types.h>
 
 struct thread;
 

@@ -23,8 +23,7 @@
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/config.h>
-#include <tern/xen.h>
-#include <tern/xen_evtchn.h>
+#include <tern/platform.h>
 
 enum state { RUNNING, READY, SLEEPING, BLOCKED, EXITED };
 
@@ -86,6 +85,7 @@ static void (*main_exit)(int status) = tern_exit;
  * wake-ups of the LAPIC's: together they tell when the backup did the
  * primary's job. */
 static uint64_t (*primary_events)(void);
+static struct platform_timer platform_timer;
 static uint64_t lapic_wakes;
 
 static void timer_irq(unsigned vector, void *arg)
@@ -104,13 +104,11 @@ void sched_init(void (*app_exit)(int status))
     trap_guard_stacks();
     lapic_init();
     irq_register(TIMER_VECTOR, timer_irq, 0);
-#ifdef CONFIG_XEN
-    if (xen_present() && xen_evtchn_init() == 0) {
-        arm_timer = xen_timer_arm; /* Xen's one-shot timer, event channels */
-        primary_events = xen_evtchn_delivered;
-        timer_name = "Xen single-shot (event channel)";
+    if (platform.timer && platform.timer(&platform_timer) == 0) {
+        arm_timer = platform_timer.arm; /* Xen's one-shot timer */
+        primary_events = platform_timer.delivered;
+        timer_name = platform_timer.name;
     }
-#endif
 }
 
 void sched_set_thread_hooks(const struct sched_thread_hooks *h)

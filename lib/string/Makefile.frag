@@ -1,1 +1,1 @@
-obj-$(CONFIG_LIBC_NONE) += lib/string/string.c
+obj-$(CONFIG_LIB_STRING) += lib/string/string.c

@@ -14,11 +14,10 @@
 #include <tern/format.h>
 #include <tern/io.h>
 #include <tern/log.h>
+#include <tern/platform.h>
+#include <tern/refclock.h>
 #include <tern/time.h>
 #include <tern/tsc_rate.h>
-#include <tern/xen.h>
-#include "cmos.h"
-#include "refclock.h"
 
 #define FALLBACK_TSC_HZ 1000000000ull
 #define CAL_SAMPLES 9      /* 8 windows */
@@ -29,7 +28,7 @@
 #define FIRST_REFINE_MS 250 /* then x4 each time, up to ... */
 #define REFINE_STAGES 6     /* ... 256 s after calibration */
 
-enum source { SOURCE_TSC, SOURCE_XEN };
+enum source { SOURCE_TSC, SOURCE_PLATFORM };
 static enum source source;
 static uint64_t wall_at_boot_ns;
 static char description[96];
@@ -192,75 +191,6 @@ static void refine_rate(uint64_t now)
     schedule_refinement();
 }
 
-static unsigned bcd(uint8_t v, int binary)
-{
-    return binary ? v : (v >> 4) * 10 + (v & 15);
-}
-
-/* Status register B once the RTC is not mid-update, or -1 when there is
- * no RTC (reads float high) or the update never ends.  An update takes
- * 244 us on a real RTC, but QEMU holds UIP set until its main loop runs
- * the RTC's update timer, and on a busy host that loop waits for a CPU
- * for tens or hundreds of ms: 100,000 polls (20-60 ms under TCG) gave up
- * while the RTC was fine.  So the wait is bounded in time. */
-#define RTC_UPDATE_WAIT_NS 1500000000ull
-
-static int rtc_ready(void)
-{
-    uint8_t status_b = cmos_read(CMOS_REG_B);
-    uint64_t give_up = 0;
-
-    if (status_b == 0xff)
-        return -1;
-    while (cmos_read(CMOS_REG_A) & 0x80) {
-        uint64_t now = clock_monotonic_ns();
-
-        if (!give_up)
-            give_up = now + RTC_UPDATE_WAIT_NS;
-        else if (now > give_up)
-            return -1;
-        cpu_pause();
-    }
-    return status_b;
-}
-
-/* One reading of the CMOS RTC, in UTC as QEMU keeps it; 0 when absent
- * or nonsense. */
-static uint64_t rtc_read_once(void)
-{
-    int status_b = rtc_ready(), binary;
-    unsigned sec, min, hour, day, mon, year;
-
-    if (status_b < 0)
-        return 0;
-    binary = status_b & 0x04;
-    sec = bcd(cmos_read(0x00), binary);
-    min = bcd(cmos_read(0x02), binary);
-    hour = rtc_decode_hour(cmos_read(0x04), (uint8_t)status_b);
-    day = bcd(cmos_read(0x07), binary);
-    mon = bcd(cmos_read(0x08), binary);
-    year = bcd(cmos_read(0x09), binary) + 2000;
-    if (sec > 59 || min > 59 || hour > 23 || day < 1 || day > 31 ||
-        mon < 1 || mon > 12)
-        return 0;
-    return (uint64_t)((days_from_civil(year, mon, day) * 86400 +
-                       hour * 3600 + min * 60 + sec)) *
-           1000000000ull;
-}
-
-/* The RTC's date once two readings in a row agree: "not updating" holds
- * for only 244 us after the check, and a vCPU preempted for longer
- * between the registers reads halves of two dates (12:59:59 + 1 min). */
-static uint64_t rtc_wall_ns(void)
-{
-    uint64_t prev = rtc_read_once(), now;
-
-    for (int i = 0; i < 5; i++, prev = now)
-        if ((now = rtc_read_once()) == prev && now) /* two failures: no */
-            return now;
-    return 0;
-}
-
 /* The TSC's rate, measured the first time a clock is read: the 8 ms of
  * calibration are not charged to appliances that never ask the time.
  * The measurement is what the clock runs at; CPUID's claims only stand
@@ -271,7 +201,7 @@ static void calibrate_tsc(void)
     uint64_t from_cpuid = tsc_hz_from_cpuid(&cpuid_how), measured = 0, hz;
     int cpuid_off;
 
-    ref = refclock_find();
+    ref = platform.refclock ? platform.refclock() : 0;
     if (ref)
         measured = measure_tsc_hz();
     hz = tsc_rate_choose(measured, from_cpuid, &cpuid_off);
@@ -295,35 +225,36 @@ static void calibrate_tsc(void)
 
 void clock_init(void)
 {
-#ifdef CONFIG_XEN
-    if (xen_present() && xen_system_time_ns()) {
-        source = SOURCE_XEN;
-        wall_at_boot_ns = xen_wallclock_base_ns();
-        tsc_hz = xen_tsc_hz();
-        tern_snprintf(description, sizeof(description), "Xen pvclock");
+    if (platform.clock_ns && platform.clock_ns()) {
+        source = SOURCE_PLATFORM;
+        wall_at_boot_ns = platform.wall_base_ns ? platform.wall_base_ns() : 0;
+        tsc_hz = platform.clock_tsc_hz ? platform.clock_tsc_hz() : 0;
+        tern_snprintf(description, sizeof(description), "%s",
+                      platform.clock_name);
         return;
     }
-#endif
     base_tsc = rdtsc();
     tern_snprintf(description, sizeof(description),
                   "TSC (rate measured on first use)");
 }
 
-/* Xen's system time, never going back: a pvclock record that turns
- * unusable after boot reads as 0, and every deadline would then be far
- * in the future.  The clock holds still instead, with one warning. */
-static uint64_t xen_monotonic_ns(void)
+/* The platform's clock (Xen's system time), never going back: a pvclock
+ * record that turns unusable after boot reads as 0, and every deadline
+ * would then be far in the future.  The clock holds still instead, with
+ * one warning. */
+static uint64_t platform_monotonic_ns(void)
 {
     static uint64_t last;
     static bool warned;
-    uint64_t now = xen_system_time_ns();
+    uint64_t now = platform.clock_ns();
 
     if (now >= last)
         return last = now;
     if (!warned) {
         warned = true;
-        pr_warn("clock: Xen's system time went back (%llu < %llu ns); "
-                "held", (unsigned long long)now, (unsigned long long)last);
+        pr_warn("clock: %s went back (%llu < %llu ns); held",
+                platform.clock_name, (unsigned long long)now,
+                (unsigned long long)last);
     }
     return last;
 }
@@ -332,8 +263,8 @@ uint64_t clock_monotonic_ns(void)
 {
     uint64_t now;
 
-    if (source == SOURCE_XEN)
-        return xen_monotonic_ns();
+    if (source == SOURCE_PLATFORM)
+        return platform_monotonic_ns();
     if (!tsc_hz)
         calibrate_tsc();
     now = rdtsc();
@@ -354,7 +285,7 @@ static uint64_t wall_base(void)
         uint64_t rtc, mono;
 
         clock_monotonic_ns(); /* calibrate first: it takes a while */
-        rtc = rtc_wall_ns();
+        rtc = platform.wall_ns ? platform.wall_ns(clock_monotonic_ns) : 0;
         mono = clock_monotonic_ns();
         wall_at_boot_ns = rtc > mono ? rtc - mono : 0;
         /* A reading that failed is tried again next time, not kept as
@@ -371,11 +302,6 @@ uint64_t clock_wall_ns(void)
     return base ? base + clock_monotonic_ns() : 0;
 }
 
-uint64_t clock_rtc_ns(void)
-{
-    return rtc_wall_ns();
-}
-
 const char *clock_describe(void)
 {
     return description;
@@ -386,11 +312,4 @@ uint64_t clock_ns_to_tsc(uint64_t ns)
     if (!tsc_hz)
         calibrate_tsc();
     return (uint64_t)((unsigned __int128)ns * tsc_hz / 1000000000ull);
-}
-
-int clock_rtc_second(void)
-{
-    int status_b = rtc_ready();
-
-    return status_b < 0 ? -1 : (int)bcd(cmos_read(0x00), status_b & 0x04);
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <tern/modfs.h>
+#include <tern/pc.h>
 #include <tern/time.h>
 #include <unistd.h>
 #include "test.h"

@@ -1,1 +1,0 @@
-obj-y += lib/fwcfg/fwcfg.c
