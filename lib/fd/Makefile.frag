@@ -1,1 +1,1 @@
-obj-$(CONFIG_FILES) += lib/fd/fd.c lib/fd/eventfd.c
+obj-$(CONFIG_FILES) += lib/fd/fd.c lib/fd/eventfd.c lib/fd/devfs.c

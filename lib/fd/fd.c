@@ -127,6 +127,16 @@ int fd_stat(int fd, struct file_stat *st)
     return f->ops->stat ? f->ops->stat(f, st) : 0;
 }
 
+/* Files with nothing to write back (the console, modules) sync at once. */
+int fd_sync(int fd)
+{
+    struct file *f = fd_file(fd);
+
+    if (!f)
+        return -EBADF;
+    return f->ops->sync ? f->ops->sync(f) : 0;
+}
+
 int fd_close(int fd)
 {
     struct file *f = fd_file(fd);

@@ -122,10 +122,13 @@ struct modfs *libc_files_init(void)
 
 int open(const char *path, int flags, ...)
 {
-    int index = modfs_open(&fs, path, flags & ~O_NONBLOCK);
+    int index;
     struct file *f;
     int fd;
 
+    if (devfs_path(path))
+        return (int)ret(devfs_open(path, flags));
+    index = modfs_open(&fs, path, flags & ~O_NONBLOCK);
     if (index < 0)
         return (int)ret(index);
     f = file_new(&module_ops, (void *)(intptr_t)index);
@@ -148,6 +151,16 @@ int read(int fd, void *buf, size_t n)
 int write(int fd, const void *buf, size_t n)
 {
     return (int)ret(fd_write(fd, buf, n));
+}
+
+int fsync(int fd)
+{
+    return (int)ret(fd_sync(fd));
+}
+
+int fdatasync(int fd)
+{
+    return fsync(fd);
 }
 
 int close(int fd)

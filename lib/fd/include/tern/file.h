@@ -8,6 +8,7 @@
 #ifndef TERN_FILE_H
 #define TERN_FILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <tern/sched_queue.h>
 
@@ -38,6 +39,8 @@ struct file_ops {
     int (*stat)(struct file *f, struct file_stat *st);
     /* FILE_* bits that hold now. */
     unsigned (*poll)(struct file *f);
+    /* Write back what the device caches (fsync); NULL: nothing to do. */
+    int (*sync)(struct file *f);
     /* The last descriptor to the file was closed. */
     void (*release)(struct file *f);
 };
@@ -70,6 +73,7 @@ long fd_read(int fd, void *buf, unsigned long n);
 long fd_write(int fd, const void *buf, unsigned long n);
 long long fd_lseek(int fd, long long off, int whence);
 int fd_stat(int fd, struct file_stat *st);
+int fd_sync(int fd);
 int fd_close(int fd);
 int fd_dup(int fd, int lowest);
 int fd_dup2(int fd, int to);
@@ -85,6 +89,17 @@ struct fd_poll {
 /* Wait until one of fds is ready or the deadline (THREAD_FOREVER: none)
  * passes: the number with any got bits. */
 int fd_poll(struct fd_poll *fds, unsigned n, uint64_t deadline);
+
+/* Device files under /dev/ (lib/fd/devfs.c): open(name, flags) makes a
+ * file for the device, or returns NULL with *err set.  0, or -ENOSPC
+ * when the table is full, -EEXIST for a name taken. */
+struct devfs_ops {
+    struct file *(*open)(void *priv, int flags, int *err);
+};
+int devfs_register(const char *name, const struct devfs_ops *ops, void *priv);
+/* A descriptor for /dev/<name>, or -ENOENT (not a device), -errno. */
+int devfs_open(const char *path, int flags);
+bool devfs_path(const char *path);
 
 /* An event counter file (lib/fd/eventfd.c): its descriptor, or -errno. */
 int eventfd_open(uint64_t initial, int semaphore, int flags);
