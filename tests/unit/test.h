@@ -33,6 +33,9 @@ extern int test_failed_checks;
     } while (0)
 
 /* Host stand-in for the kernel's log: captures lines for inspection. */
+/* test_fd.c's stand-in for sched_wait: 0 ("woken") or, when this is
+ * set, SCHED_TIMED_OUT. */
+extern int sched_stub_times_out;
 void log_clear(void);
 int log_contains(const char *needle);
 const char *log_text(void);

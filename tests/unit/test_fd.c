@@ -11,7 +11,7 @@
 /* --- the scheduler, as seen by lib/fd --- */
 static int waits, wakes;
 static void (*while_waiting)(void); /* "another thread" runs meanwhile */
-static int time_out;
+int sched_stub_times_out; /* test.h */
 
 int sched_wait(struct runq *q, uint64_t deadline)
 {
@@ -25,7 +25,7 @@ int sched_wait(struct runq *q, uint64_t deadline)
         run();
         return 0;
     }
-    return time_out ? SCHED_TIMED_OUT : 0;
+    return sched_stub_times_out ? SCHED_TIMED_OUT : 0;
 }
 
 struct thread *sched_wake_one(struct runq *q)
@@ -168,7 +168,7 @@ TEST(eventfd_counts_polls_and_refuses_overflow)
     fd = eventfd_open(0, 0, FILE_NONBLOCK);
     CHECK(fd == 0);
     p = (struct fd_poll){fd, FILE_READABLE | FILE_WRITABLE, 0};
-    time_out = 1;
+    sched_stub_times_out = 1;
     CHECK(fd_poll(&p, 1, 0) == 1 && p.got == FILE_WRITABLE);
     CHECK(fd_read(fd, &v, 8) == -EAGAIN);
     CHECK(fd_read(fd, &v, 4) == -EINVAL);
@@ -185,7 +185,7 @@ TEST(eventfd_counts_polls_and_refuses_overflow)
     CHECK(fd_write(fd, &v, 8) == -EAGAIN); /* would overflow */
     p.want = FILE_WRITABLE;
     CHECK(fd_poll(&p, 1, 0) == 0 && p.got == 0); /* timed out */
-    time_out = 0;
+    sched_stub_times_out = 0;
     close_all();
 }
 
@@ -296,10 +296,10 @@ TEST(fd_poll_reports_the_normal_data_bits_as_asked)
     close_all();
     fd = eventfd_open(1, 0, FILE_NONBLOCK);
     p = (struct fd_poll){fd, 0x40 | 0x100, 0};
-    time_out = 1;
+    sched_stub_times_out = 1;
     CHECK(fd_poll(&p, 1, 0) == 1 && p.got == (0x40 | 0x100));
     p = (struct fd_poll){fd, 0x40 | FILE_READABLE, 0};
     CHECK(fd_poll(&p, 1, 0) == 1 && p.got == (0x40 | FILE_READABLE));
-    time_out = 0;
+    sched_stub_times_out = 0;
     close_all();
 }

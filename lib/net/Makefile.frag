@@ -1,0 +1,1 @@
+obj-$(CONFIG_NETDEV) += lib/net/netdev.c
