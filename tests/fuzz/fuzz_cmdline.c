@@ -2,7 +2,8 @@
  * libFuzzer target: the command-line parser (boot/cmdline.c) against a
  * second, plain reading of the same rules: words split at blanks, double
  * quotes grouping and removed; before the first "--" KEY=VALUE words are
- * the environment, after it every word is an argument.  The input (up to
+ * the environment, after it every word is an argument; a
+ * virtio_mmio.device= word anywhere is the runtime's.  The input (up to
  * its first NUL) is the line.  Also: every pointer inside the parser's
  * buffer and terminated, options within their ranges, and no warning
  * that prints bytes the line did not contain (stale buffer contents).
@@ -60,18 +61,38 @@ static int in_buf(const struct boot_args *a, const char *p)
            memchr(p, 0, (size_t)(a->buf + sizeof(a->buf) - p));
 }
 
+static int mmio_word(const char *w)
+{
+    return !strncmp(w, "virtio_mmio.device=", 19);
+}
+
 static void compare(const struct boot_args *a, char **words, int n)
 {
     int argc = 1, envc = 0, i = 0;
 
     for (; i < n && strcmp(words[i], "--"); i++)
         if (strncmp(words[i], "tern.", 5) && strchr(words[i], '=') &&
-            words[i][0] != '=' && envc < BOOT_MAX_ENV)
+            words[i][0] != '=' && !mmio_word(words[i]) &&
+            envc < BOOT_MAX_ENV)
             check(!strcmp(a->env[envc++], words[i]));
     for (i++; i < n; i++)
-        if (argc < BOOT_MAX_ARGS)
+        if (!mmio_word(words[i]) && argc < BOOT_MAX_ARGS)
             check(!strcmp(a->argv[argc++], words[i]));
     check(a->argc == argc && a->envc == envc);
+}
+
+/* Every virtio-mmio slot kept is one a transport may map. */
+static void check_mmio(const struct boot_args *a)
+{
+    check(a->nmmio >= 0 && a->nmmio <= BOOT_MAX_MMIO);
+    for (int i = 0; i < a->nmmio; i++) {
+        const struct boot_mmio_dev *d = &a->mmio[i];
+
+        check(d->size >= BOOT_MMIO_MIN_SIZE && d->size <= BOOT_MMIO_MAX_SIZE);
+        check(d->addr % 4 == 0 && d->addr + d->size > d->addr &&
+              d->addr + d->size <= 1ull << 52);
+        check(d->gsi >= 1 && d->gsi <= BOOT_MMIO_MAX_GSI);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -106,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(args.exit_mode >= TERN_EXIT_MODE_POWEROFF &&
           args.exit_mode <= TERN_EXIT_MODE_HALT);
     check(args.bootstats == 0 || args.bootstats == 1);
+    check_mmio(&args);
     if (!stale_in_line)
         check(!strchr(log_text(), STALE));
     n = split(line, store, words, BOOT_CMDLINE_MAX);

@@ -160,6 +160,9 @@ def cmdline_seeds():
         "tern.exit=halt tern.loglevel=banana unknown tern.nope=1 =x -- a",
         "\"unterminated quote -- x",
         "-- " + " ".join(f"a{i}" for i in range(70)),
+        "tern.exit=debugexit -- a virtio_mmio.device=512@0xfeb00e00:12 "
+        "virtio_mmio.device=512@0xfeb00c00:11",
+        "virtio_mmio.device=4K@0xd0000000:5:3 virtio_mmio.device=0@0x1:0",
     ]
     return {f"line{i}": l.encode() for i, l in enumerate(lines)}
 
