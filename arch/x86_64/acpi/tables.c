@@ -466,3 +466,26 @@ int acpi_find_pm_timer(const struct phys_window *w, uint64_t rsdp_hint,
     }
     return 0;
 }
+
+int acpi_find_dsdt(const struct phys_window *w, uint64_t rsdp_hint,
+                   uint64_t *addr, uint32_t *len, char *why, unsigned whylen)
+{
+    struct ctx c = {w, why, whylen};
+    uint64_t rsdp = resolve_rsdp(&c, rsdp_hint), fadt, dsdt = 0, x = 0;
+    bool used_xsdt = false;
+    uint32_t flen = 0;
+
+    if (!rsdp)
+        return fail(&c, "no ACPI RSDP");
+    fadt = find_table(&c, rsdp, "FACP", &used_xsdt);
+    if (!fadt || !(flen = table_len(&c, fadt, "FACP")) ||
+        !fadt_field(&c, fadt, flen, FADT_DSDT, 4, &dsdt))
+        return fail(&c, "no valid FADT");
+    if (fadt_field(&c, fadt, flen, FADT_X_DSDT, 8, &x) && x)
+        dsdt = x;
+    if ((*len = table_len(&c, dsdt, "DSDT")) == 0)
+        return fail(&c, "DSDT at 0x%llx missing or bad checksum",
+                    (unsigned long long)dsdt);
+    *addr = dsdt;
+    return 0;
+}

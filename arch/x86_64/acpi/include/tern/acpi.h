@@ -111,6 +111,11 @@ uint64_t acpi_find_rsdp(const struct phys_window *w, uint64_t rsdp_hint);
 int acpi_table_extents(const struct phys_window *w, uint64_t rsdp,
                        struct mem_range *out, unsigned cap);
 
+/* The DSDT the FADT names (X_DSDT when set): signature, length and
+ * checksum checked.  0, or -1 with why[] set. */
+int acpi_find_dsdt(const struct phys_window *w, uint64_t rsdp_hint,
+                   uint64_t *addr, uint32_t *len, char *why, unsigned whylen);
+
 /* Hardware side: enter S5 as *p says.  Returns only if it did not work. */
 void acpi_enter_s5(const struct acpi_poweroff *p);
 
