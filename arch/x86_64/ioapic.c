@@ -14,6 +14,7 @@
 #define REDTBL 0x10
 #define IOAPIC_REGS_LEN 0x20 /* IOREGSEL and IOWIN */
 #define RTE_MASKED (1u << 16)
+#define IOAPIC_DEFAULT 0xfec00000u
 
 static struct acpi_irq_routing routing;
 static volatile uint32_t *chip[ACPI_MAX_IOAPICS];
@@ -34,6 +35,30 @@ static void ioapic_write(unsigned i, uint32_t reg, uint32_t v)
     chip[i][IOWIN] = v;
 }
 
+/* With no ACPI at all (QEMU microvm,acpi=off), the PC's default: one
+ * I/O APIC at 0xfec00000 serving GSI 0 up, ISA IRQs identity-mapped (the
+ * MP specification's default configurations), if a chip answers there
+ * with a version register that makes sense. */
+static bool no_acpi_default(struct acpi_irq_routing *r)
+{
+    volatile uint32_t *regs = (volatile uint32_t *)(uintptr_t)IOAPIC_DEFAULT;
+    uint32_t ver;
+
+    if (acpi_find_rsdp(&acpi_window, acpi_rsdp_hint()))
+        return false; /* ACPI is there: its word (or its fault) stands */
+    paging_uncache(IOAPIC_DEFAULT);
+    regs[IOREGSEL] = IOAPICVER;
+    ver = regs[IOWIN];
+    if ((ver & 0xff) < 0x10 || (ver & 0xff) > 0x2f || ((ver >> 16) & 0xff) == 0)
+        return false;
+    r->ioapic[0].addr = IOAPIC_DEFAULT;
+    r->ioapic[0].gsi_base = 0;
+    r->nioapics = 1;
+    pr_info("ioapic: no ACPI; the default I/O APIC at 0x%x, version 0x%x",
+            IOAPIC_DEFAULT, ver & 0xff);
+    return true;
+}
+
 /* Every I/O APIC the MADT names whose registers are not in RAM or the
  * image (the MADT is the firmware's word: never aim writes at our own
  * memory because it said so). */
@@ -45,7 +70,8 @@ static int probe(void)
         return probed;
     probed = -1;
     if (acpi_find_irq_routing(&acpi_window, acpi_rsdp_hint(), &routing,
-                              probe_error, sizeof(probe_error)))
+                              probe_error, sizeof(probe_error)) &&
+        !no_acpi_default(&routing))
         return probed;
     for (unsigned i = 0; i < routing.nioapics; i++) {
         uint64_t addr = routing.ioapic[i].addr;
