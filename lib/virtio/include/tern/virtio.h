@@ -92,7 +92,9 @@ struct virtio_dev {
     const struct virtio_transport_ops *ops;
     void *transport; /* the transport's own state */
     uint32_t device_id;
-    char name[24]; /* "virtio-blk@pci:00:04.0", "virtio-net@mmio:feb00000" */
+    /* "virtio-blk@pci:00:04.0", "virtio-console@mmio:feb00000"; room
+     * for a 64-bit MMIO address */
+    char name[40];
     uint64_t features; /* negotiated */
     bool broken; /* stopped by virtio_dev_broken() */
     void *driver_data;
@@ -109,6 +111,12 @@ struct virtio_driver {
     int (*probe)(struct virtio_dev *dev);
 };
 void virtio_register_driver(const struct virtio_driver *drv);
+
+/* The devices found so far, in discovery order (for listings), and the
+ * name of the driver that took one (NULL: none). */
+unsigned virtio_device_count(void);
+struct virtio_dev *virtio_device_at(unsigned i);
+const char *virtio_device_driver(const struct virtio_dev *dev);
 
 /* The start-of-day sequence (virtio 1.2, 3.1.1): reset, ACKNOWLEDGE,
  * DRIVER, features = offered & wanted (VERSION_1 required on modern

@@ -1,0 +1,1 @@
+obj-$(CONFIG_VIRTIO) += lib/virtio/virtio.c
