@@ -211,7 +211,9 @@ PURE_SRCS := \
   lib/mm/memmap.c \
   lib/mm/page_alloc.c \
   lib/sched/queue.c \
-  lib/time/tsc_rate.c
+  lib/time/tsc_rate.c \
+  lib/virtio/mmio_check.c \
+  lib/virtio/mmio_dsdt.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) lib/mm/objpool.c lib/mm/kalloc.c lib/fd/fd.c lib/fd/eventfd.c \
@@ -222,7 +224,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC)
   -isystem $(SYSINC) -fno-omit-frame-pointer
 UNIT_BIN := $(BUILD)/tests/unit-tests
 # One libFuzzer target per tests/fuzz/fuzz_<name>.c, built as fuzz-<name>.
-FUZZ_NAMES := start_info acpi e820 cmdline elf
+FUZZ_NAMES := start_info acpi e820 cmdline elf mmio_dsdt
 FUZZ_BINS := $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/fuzz-$(subst _,-,$(n)))
 
 $(UNIT_BIN): $(wildcard tests/unit/*.c tests/unit/*.h) $(UNIT_SRCS) | $(SYSINC)/xen

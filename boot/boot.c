@@ -16,6 +16,9 @@
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/libc.h>
+#ifdef CONFIG_VIRTIO_MMIO
+#include <tern/virtio_mmio.h>
+#endif
 #ifdef CONFIG_LIBC_NEWLIB
 #include <stdlib.h>
 #endif
@@ -128,6 +131,9 @@ void boot_main(struct boot_info *bi)
     boot_mark("libc");
 #endif
     print_start_of_day(bi);
+#ifdef CONFIG_VIRTIO_MMIO
+    virtio_mmio_init(bi, args.mmio, (unsigned)args.nmmio);
+#endif
     paging_set_present(0, false); /* NULL dereferences fault */
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);

@@ -198,8 +198,28 @@ def elf_seeds():
     }
 
 
+# ---- DSDT virtio-mmio objects ----------------------------------------------
+def mmio_device(base, gsi, size=0x200):
+    """One Device body as QEMU 7.2's microvm writes it (_HID, _UID, _CCA,
+    _CRS with Memory32Fixed and an Extended Interrupt)."""
+    return (b"\x08_HID\x0dLNRO0005\x00\x08_UID\x00\x08_CCA\x01"
+            b"\x08_CRS\x11\x1a\x0a\x17" +
+            b"\x86\x09\x00\x01" + struct.pack("<II", base, size) +
+            b"\x89\x06\x00\x01\x01" + struct.pack("<I", gsi) + b"\x79\x00")
+
+
+def mmio_dsdt_seeds():
+    return {
+        "one": mmio_device(0xfeb02e00, 47),
+        "two": mmio_device(0xfeb02c00, 46) + mmio_device(0xfeb02e00, 47),
+        "five": b"".join(mmio_device(0xfeb00000 + 0x200 * i, 24 + i)
+                         for i in range(5)),
+    }
+
+
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
-         "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds}
+         "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
+         "mmio_dsdt": mmio_dsdt_seeds}
 
 
 def main(outdir, targets):
