@@ -890,7 +890,114 @@ def boot_tests(tmp):
     tests += pvhload_tests(tmp)
     tests += cpu_check_tests(tmp)
     tests += paging_tests()
+    tests += virtio_mmio_tests()
     return [t for t in tests if ONLY in t.name]
+
+
+# Where QEMU 7.2's microvm puts two virtio-mmio devices: the first
+# -device in the highest slot; GSI 5 + slot with ACPI off (8 slots on the
+# one I/O APIC), 24 + slot on the second I/O APIC with ACPI on (24 slots).
+VIRTIO_MMIO_PLACES = {
+    "off": {"rng": ("feb00e00", 12), "blk": ("feb00c00", 11)},
+    "on": {"rng": ("feb02e00", 47), "blk": ("feb02c00", 46)},
+}
+
+
+def virtio_features_fit(version):
+    """Legacy slots offer 32 feature bits; version 2 must offer
+    VIRTIO_F_VERSION_1 (bit 32)."""
+    def check(out):
+        feats = [int(f, 16) for f in re.findall(
+            r"^virtio-list: \S+ transport mmio-v\d id \d+ gsi \d+ features "
+            r"0x([0-9a-f]+) ", out, re.M)]
+        if not feats:
+            return "no features listed"
+        for f in feats:
+            if version == 1 and f >> 32:
+                return f"mmio-v1 offered bits above 31: 0x{f:x}"
+            if version == 2 and not f >> 32 & 1:
+                return f"mmio-v2 without VIRTIO_F_VERSION_1: 0x{f:x}"
+        return None
+    return check
+
+
+def virtio_mmio_tests():
+    """apps/virtio-list on microvm: devices found through the command
+    line's virtio_mmio.device= words (acpi=off) and the DSDT (acpi=on),
+    in both register layouts, at the slots and GSIs QEMU gives them, a
+    virtio-rng read through queue 0 that ends with its interrupt, the
+    runtime's words kept out of argv, and bogus words each refused with
+    one line."""
+    def devices(name):  # a disk of its own: the boots run in parallel
+        disk = os.path.join(BUILD, f"virtio-list-{name}.img")
+        with open(disk, "wb") as f:
+            f.truncate(1 << 20)
+        return ("-device", "virtio-rng-device",
+                "-drive", f"if=none,id=vd0,format=raw,file={disk}",
+                "-device", "virtio-blk-device,drive=vd0")
+    quiet = (r"tern: fatal", r"warning", r"error", r"virtio-list: argv.*virtio_mmio")
+    tests = []
+    for acpi in ("off", "on"):
+        for version in (1, 2):
+            places = VIRTIO_MMIO_PLACES[acpi]
+            extra = devices(f"acpi-{acpi}-v{version}") + (() if version == 1 else
+                               ("-global", "virtio-mmio.force-legacy=false"))
+            expect = [r"^virtio-list: 2 device\(s\)$",
+                      r"^virtio-list: argv\[1\] one$",
+                      r"^virtio-list: argv\[2\] --rng$",
+                      r"^virtio-list: rng: interrupt, used idx 1, id 0, "
+                      r"len 16, slot interrupts [1-9]\d*$"]
+            for name, dev_id in (("rng", 4), ("blk", 2)):
+                addr, gsi = places[name]
+                expect += [
+                    rf"^tern: virtio: virtio-{name}@mmio:{addr} "
+                    rf"\(mmio-v{version}\), no driver$",
+                    rf"^virtio-list: virtio-{name}@mmio:{addr} transport "
+                    rf"mmio-v{version} id {dev_id} gsi {gsi} features 0x[0-9a-f]+ "
+                    rf"queue0 [1-9]\d* driver none$"]
+            if acpi == "off":  # QEMU did append the words the app must not see
+                expect.append(r'^tern: cmdline ".* -- one --rng '
+                              r'virtio_mmio\.device=512@0xfeb00e00:12 '
+                              r'virtio_mmio\.device=512@0xfeb00c00:11"$')
+            tests.append(Boot(
+                f"virtio-list microvm acpi={acpi} mmio-v{version} rng and blk",
+                "virtio-list", f"microvm,acpi={acpi}",
+                append="tern.exit=debugexit -- one --rng",
+                status=debug_exit(0), extra=extra, expect=expect,
+                forbid=quiet, check=virtio_features_fit(version)))
+    for machine in ("microvm,acpi=off", "microvm,acpi=on", "pc"):
+        tests.append(Boot(
+            f"virtio-list {machine} no devices", "virtio-list", machine,
+            append="tern.exit=debugexit", status=debug_exit(0),
+            expect=[r"^virtio-list: 0 device\(s\)$", r"^tern: exit status 0$"],
+            forbid=quiet + (r"tern: virtio",)))
+    bogus = ["virtio_mmio.device=512@0x100000:5",   # the image, in RAM
+             "virtio_mmio.device=0@0xfeb00000:5",   # size 0
+             "virtio_mmio.device=1G@0x0:99999",     # absurd size and IRQ
+             "virtio_mmio.device=512@0xfeb01000:13",  # no transport there
+             "virtio_mmio.device=512@0xfeb00000:5"]   # a transport, empty
+    tests.append(Boot(
+        "virtio-list microvm acpi=off bogus virtio_mmio.device words",
+        "virtio-list", "microvm,acpi=off",
+        append="tern.exit=debugexit " + " ".join(bogus) + " -- x",
+        status=debug_exit(0), extra=("-device", "virtio-rng-device"),
+        expect=[r"^tern: warning: virtio: mmio 0x100000-0x100200 \(command "
+                r"line\) lies in the memory map's RAM entry ",
+                r"^tern: warning: cmdline: 'virtio_mmio\.device=0@0xfeb00000:5' "
+                r"ignored: size 0$",
+                r"^tern: warning: cmdline: 'virtio_mmio\.device=1G@0x0:99999' "
+                r"ignored: size outside 0x100-0x10000$",
+                r"^tern: warning: virtio: mmio 0xfeb01000 \(command line\): "
+                r"magic 0x0, not \"virt\": ignored$",
+                r"^virtio-list: 1 device\(s\)$",
+                r"^virtio-list: virtio-rng@mmio:feb00e00 transport mmio-v1 ",
+                r"^virtio-list: argv\[1\] x$"],
+        forbid=(r"tern: fatal", r"@mmio:feb00000", r"mmio 0xfeb00000",
+                r"virtio-list: argv\[2\]"),
+        check=lambda out: None if len(re.findall(
+            r"^tern: (?:warning|error): ", out, re.M)) == 4
+        else "not one line per bogus word"))
+    return tests
 
 
 def paging_tests():
