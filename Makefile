@@ -216,8 +216,16 @@ PURE_SRCS := \
   lib/virtio/mmio_dsdt.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
-UNIT_SRCS := $(PURE_SRCS) lib/mm/objpool.c lib/mm/kalloc.c lib/fd/fd.c lib/fd/eventfd.c \
-  lib/fd/devfs.c lib/blk/blk.c lib/blk/blk_file.c lib/net/netdev.c
+UNIT_SRCS := $(PURE_SRCS) \
+  lib/blk/blk.c \
+  lib/blk/blk_file.c \
+  lib/fd/devfs.c \
+  lib/fd/eventfd.c \
+  lib/fd/fd.c \
+  lib/mm/kalloc.c \
+  lib/mm/objpool.c \
+  lib/net/netdev.c \
+  lib/virtio/virtio.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC) \
   -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
