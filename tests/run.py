@@ -975,7 +975,8 @@ def virtio_mmio_tests():
              "virtio_mmio.device=0@0xfeb00000:5",   # size 0
              "virtio_mmio.device=1G@0x0:99999",     # absurd size and IRQ
              "virtio_mmio.device=512@0xfeb01000:13",  # no transport there
-             "virtio_mmio.device=512@0xfeb00000:5"]   # a transport, empty
+             "virtio_mmio.device=512@0xfeb00000:5",   # a transport, empty
+             "virtio_mmio.device=512@0xfeb00100:5"]   # overlaps the one before
     tests.append(Boot(
         "virtio-list microvm acpi=off bogus virtio_mmio.device words",
         "virtio-list", "microvm,acpi=off",
@@ -989,13 +990,15 @@ def virtio_mmio_tests():
                 r"ignored: size outside 0x100-0x10000$",
                 r"^tern: warning: virtio: mmio 0xfeb01000 \(command line\): "
                 r"magic 0x0, not \"virt\": ignored$",
+                r"^tern: warning: virtio: mmio 0xfeb00100-0xfeb00300 \(command "
+                r"line\) overlaps 0xfeb00000-0xfeb00200: ignored$",
                 r"^virtio-list: 1 device\(s\)$",
                 r"^virtio-list: virtio-rng@mmio:feb00e00 transport mmio-v1 ",
                 r"^virtio-list: argv\[1\] x$"],
         forbid=(r"tern: fatal", r"@mmio:feb00000", r"mmio 0xfeb00000",
                 r"virtio-list: argv\[2\]"),
         check=lambda out: None if len(re.findall(
-            r"^tern: (?:warning|error): ", out, re.M)) == 4
+            r"^tern: (?:warning|error): ", out, re.M)) == 5
         else "not one line per bogus word"))
     return tests
 

@@ -52,3 +52,13 @@ const struct mem_region *mmio_slot_in_map(const struct mem_region *map,
     }
     return 0;
 }
+
+int mmio_slot_overlap(const struct boot_mmio_dev *d,
+                      const struct boot_mmio_dev *list, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (list[i].addr < d->addr + d->size &&
+            d->addr < list[i].addr + list[i].size)
+            return (int)i;
+    return -1;
+}

@@ -10,16 +10,32 @@
 #include <tern/log.h>
 #include <tern/phys.h>
 #include <tern/virtio_mmio.h>
+#include "mmio_regs.h"
 
 static struct boot_mmio_dev dsdt_slots[BOOT_MAX_MMIO];
+static struct boot_mmio_dev taken[2 * BOOT_MAX_MMIO];
+static unsigned ntaken;
 
-static bool named_before(const struct boot_mmio_dev *d,
-                         const struct boot_mmio_dev *list, unsigned n)
+/* A slot named twice (the command line and the DSDT may both name it)
+ * is probed once; one that overlaps another slot is a line, and not
+ * probed: two transports cannot share registers. */
+static void probe_once(const struct boot_info *bi,
+                       const struct boot_mmio_dev *d, const char *source)
 {
-    for (unsigned i = 0; i < n; i++)
-        if (list[i].addr == d->addr)
-            return true;
-    return false;
+    int i = mmio_slot_overlap(d, taken, ntaken);
+
+    if (i >= 0 && (taken[i].addr != d->addr || taken[i].size != d->size)) {
+        pr_warn("virtio: mmio 0x%llx-0x%llx (%s) overlaps 0x%llx-0x%llx: "
+                "ignored", (unsigned long long)d->addr,
+                (unsigned long long)(d->addr + d->size), source,
+                (unsigned long long)taken[i].addr,
+                (unsigned long long)(taken[i].addr + taken[i].size));
+        return;
+    }
+    if (i >= 0 || ntaken == sizeof(taken) / sizeof(taken[0]))
+        return;
+    taken[ntaken++] = *d;
+    virtio_mmio_probe(bi, d, source);
 }
 
 /* The DSDT's slots; 0 when there is no ACPI (acpi=off) or no object. */
@@ -46,11 +62,8 @@ void virtio_mmio_init(const struct boot_info *bi,
     unsigned n;
 
     for (unsigned i = 0; i < nwords; i++)
-        if (!named_before(&words[i], words, i))
-            virtio_mmio_probe(bi, &words[i], "command line");
+        probe_once(bi, &words[i], "command line");
     n = from_dsdt();
     for (unsigned i = 0; i < n; i++)
-        if (!named_before(&dsdt_slots[i], words, nwords) &&
-            !named_before(&dsdt_slots[i], dsdt_slots, i))
-            virtio_mmio_probe(bi, &dsdt_slots[i], "DSDT");
+        probe_once(bi, &dsdt_slots[i], "DSDT");
 }

@@ -64,4 +64,8 @@ const struct mem_region *mmio_slot_in_map(const struct mem_region *map,
                                           unsigned n,
                                           const struct boot_mmio_dev *d);
 
+/* The first of list[0..n) that d overlaps, or -1. */
+int mmio_slot_overlap(const struct boot_mmio_dev *d,
+                      const struct boot_mmio_dev *list, unsigned n);
+
 #endif

@@ -230,3 +230,19 @@ TEST(mmio_slot_in_the_memory_map)
     top.size = 0x100;
     CHECK(mmio_slot_in_map(map, 5, &top) == &map[4]); /* wrapping entry */
 }
+
+TEST(mmio_slots_that_overlap)
+{
+    const struct boot_mmio_dev list[] = {{0xfeb00000, 0x200, 5},
+                                         {0xfeb00400, 0x200, 7}};
+    struct boot_mmio_dev d = {0xfeb00200, 0x200, 6};
+
+    CHECK(mmio_slot_overlap(&d, list, 2) == -1); /* between them */
+    d.size = 0x201;
+    CHECK(mmio_slot_overlap(&d, list, 2) == 1);
+    d = (struct boot_mmio_dev){0xfeb00000, 0x200, 5};
+    CHECK(mmio_slot_overlap(&d, list, 2) == 0); /* the same slot */
+    d = (struct boot_mmio_dev){0xfeaffe00, 0x201, 5};
+    CHECK(mmio_slot_overlap(&d, list, 2) == 0);
+    CHECK(mmio_slot_overlap(&d, list, 0) == -1);
+}
