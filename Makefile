@@ -213,7 +213,8 @@ PURE_SRCS := \
   lib/sched/queue.c \
   lib/time/tsc_rate.c \
   lib/virtio/mmio_check.c \
-  lib/virtio/mmio_dsdt.c
+  lib/virtio/mmio_dsdt.c \
+  lib/virtio/mmio_words.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) \
@@ -226,8 +227,7 @@ UNIT_SRCS := $(PURE_SRCS) \
   lib/mm/objpool.c \
   lib/net/netdev.c \
   lib/virtio/mmio.c \
-  lib/virtio/virtio.c \
-  tests/unit/host_irq.c
+  lib/virtio/virtio.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC) \
   -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \

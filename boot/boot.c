@@ -8,6 +8,7 @@
 #include <tern/cmdline.h>
 #include <tern/config.h>
 #include <tern/console.h>
+#include <tern/driver.h>
 #include <tern/exit.h>
 #include <tern/log.h>
 #include <tern/mm.h>
@@ -16,9 +17,6 @@
 #include <tern/thread.h>
 #include <tern/time.h>
 #include <tern/libc.h>
-#ifdef CONFIG_VIRTIO_MMIO
-#include <tern/virtio_mmio.h>
-#endif
 #ifdef CONFIG_LIBC_NEWLIB
 #include <stdlib.h>
 #endif
@@ -131,9 +129,9 @@ void boot_main(struct boot_info *bi)
     boot_mark("libc");
 #endif
     print_start_of_day(bi);
-#ifdef CONFIG_VIRTIO_MMIO
-    virtio_mmio_init(bi, args.mmio, (unsigned)args.nmmio);
-#endif
+    driver_params_set(args.params, (unsigned)args.nparams);
+    drivers_init(bi);
+    boot_mark("drivers");
     paging_set_present(0, false); /* NULL dereferences fault */
     boot_info_copy = bi;
     pr_info("calling main() with %d argument(s)", args.argc - 1);

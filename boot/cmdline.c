@@ -5,11 +5,8 @@
 #include <string.h>
 #include <tern/cmdline.h>
 #include <tern/exit.h>
-#include <tern/format.h>
 #include <tern/log.h>
 
-#define MMIO_WORD "virtio_mmio.device="
-#define MMIO_ADDR_LIMIT (1ull << 52) /* x86-64's physical address width */
 
 struct option {
     const char *name; /* after "tern." */
@@ -122,113 +119,22 @@ static void apply_option(struct boot_args *args, const char *word)
     pr_warn("unknown option '%s' ignored", word);
 }
 
-/* An unsigned number as C writes it (0x hex, 0 octal, else decimal), as
- * Linux's memparse and %lli read virtio_mmio.device=.  -1 with no digit
- * or on overflow. */
-static int read_number(const char **s, uint64_t *v)
+/* module.param=value (lowercase, digits, '_'; a module other than
+ * "tern"): a driver's parameter, the runtime's wherever it stands, as
+ * Linux takes them (QEMU's microvm appends virtio_mmio.device= words
+ * after the app's "--"). */
+static int driver_param(const char *w)
 {
-    const char *p = *s;
-    unsigned base = 10, digits = 0;
+    const char *eq = strchr(w, '='), *dot = strchr(w, '.');
 
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        base = 16;
-        p += 2;
-    } else if (p[0] == '0') {
-        base = 8;
-    }
-    for (*v = 0;; p++, digits++) {
-        unsigned d;
-
-        if (*p >= '0' && *p <= '9')
-            d = (unsigned)(*p - '0');
-        else if (*p >= 'a' && *p <= 'f')
-            d = (unsigned)(*p - 'a' + 10);
-        else if (*p >= 'A' && *p <= 'F')
-            d = (unsigned)(*p - 'A' + 10);
-        else
-            break;
-        if (d >= base)
-            break;
-        if (*v > (UINT64_MAX - d) / base)
-            return -1;
-        *v = *v * base + d;
-    }
-    *s = p;
-    return digits ? 0 : -1;
-}
-
-/* memparse's suffixes on the size: K, M, G. */
-static int read_size(const char **s, uint64_t *v)
-{
-    static const char suffixes[] = "KMG";
-
-    if (read_number(s, v))
-        return -1;
-    for (unsigned i = 0; i < 3; i++)
-        if (**s == suffixes[i] || **s == suffixes[i] + 32) {
-            unsigned shift = 10 * (i + 1);
-
-            if (*v > UINT64_MAX >> shift)
-                return -1;
-            *v <<= shift;
-            (*s)++;
-            break;
-        }
-    return 0;
-}
-
-static int mmio_fail(char *why, unsigned whylen, const char *what)
-{
-    tern_snprintf(why, whylen, "%s", what);
-    return -1;
-}
-
-int cmdline_virtio_mmio(const char *value, struct boot_mmio_dev *out,
-                        char *why, unsigned whylen)
-{
-    const char *s = value;
-    uint64_t size, addr, irq, id;
-
-    if (read_size(&s, &size))
-        return mmio_fail(why, whylen, "no size, or a size that overflows");
-    if (size == 0)
-        return mmio_fail(why, whylen, "size 0");
-    if (size < BOOT_MMIO_MIN_SIZE || size > BOOT_MMIO_MAX_SIZE)
-        return mmio_fail(why, whylen, "size outside 0x100-0x10000");
-    if (*s++ != '@' || read_number(&s, &addr))
-        return mmio_fail(why, whylen, "no '@<address>', or one that "
-                                      "overflows");
-    if (addr % 4)
-        return mmio_fail(why, whylen, "address not 4-byte aligned");
-    if (addr + size < addr || addr + size > MMIO_ADDR_LIMIT)
-        return mmio_fail(why, whylen, "address range past 2^52");
-    if (*s++ != ':' || read_number(&s, &irq))
-        return mmio_fail(why, whylen, "no ':<irq>'");
-    if (irq == 0 || irq > BOOT_MMIO_MAX_GSI)
-        return mmio_fail(why, whylen, "IRQ outside 1-255");
-    if (*s == ':' && (s++, read_number(&s, &id))) /* Linux's device id */
-        return mmio_fail(why, whylen, "bad ':<id>'");
-    if (*s)
-        return mmio_fail(why, whylen, "trailing characters");
-    out->addr = addr;
-    out->size = size;
-    out->gsi = (uint32_t)irq;
-    return 0;
-}
-
-static void take_mmio_word(struct boot_args *args, const char *word)
-{
-    char why[64];
-    struct boot_mmio_dev dev;
-
-    if (cmdline_virtio_mmio(word + sizeof(MMIO_WORD) - 1, &dev, why,
-                            sizeof(why)))
-        pr_warn("cmdline: '%s' ignored: %s", word, why);
-    else if (args->nmmio == BOOT_MAX_MMIO)
-        pr_warn("cmdline: more than %d virtio_mmio.device words: '%s' "
-                "dropped", BOOT_MAX_MMIO, word);
-    else
-        args->mmio[args->nmmio++] = dev;
+    if (!eq || !dot || dot > eq || dot == w || dot + 1 == eq ||
+        !strncmp(w, "tern.", 5))
+        return 0;
+    for (const char *c = w; c < eq; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '.'))
+            return 0;
+    return 1;
 }
 
 static void add_word(char **list, int *count, int max, const char *what,
@@ -251,12 +157,13 @@ void cmdline_parse(const char *cmdline, const char *app_name,
     args->argc = 1;
     args->argv[0] = (char *)app_name;
     args->envc = 0;
-    args->nmmio = 0;
+    args->nparams = 0;
     while ((word = next_word(&src, &dst, limit)) != 0) {
         char *w = (char *)word;
 
-        if (strncmp(w, MMIO_WORD, sizeof(MMIO_WORD) - 1) == 0)
-            take_mmio_word(args, w);
+        if (driver_param(w))
+            add_word(args->params, &args->nparams, BOOT_MAX_PARAMS,
+                     "driver parameters", w);
         else if (app_part)
             add_word(args->argv, &args->argc, BOOT_MAX_ARGS, "arguments", w);
         else if (strcmp(w, "--") == 0)

@@ -268,7 +268,7 @@ static int identify(struct mmio_slot *s, const char *source)
 }
 
 /* The slot's registers mapped; 0, or -1 with a line. */
-static int map_slot(const struct boot_info *bi, const struct boot_mmio_dev *d,
+static int map_slot(const struct boot_info *bi, const struct mmio_range *d,
                     const char *source)
 {
     const struct mem_region *e;
@@ -286,7 +286,7 @@ static int map_slot(const struct boot_info *bi, const struct boot_mmio_dev *d,
 }
 
 void virtio_mmio_probe(const struct boot_info *bi,
-                       const struct boot_mmio_dev *d, const char *source)
+                       const struct mmio_range *d, const char *source)
 {
     struct mmio_slot *s;
 

@@ -40,7 +40,7 @@ bool mmio_legacy_layout_ok(const struct virtio_queue_mem *m)
 
 const struct mem_region *mmio_slot_in_map(const struct mem_region *map,
                                           unsigned n,
-                                          const struct boot_mmio_dev *d)
+                                          const struct mmio_range *d)
 {
     for (unsigned i = 0; i < n; i++) {
         uint64_t end = map[i].addr + map[i].size;
@@ -53,8 +53,8 @@ const struct mem_region *mmio_slot_in_map(const struct mem_region *map,
     return 0;
 }
 
-int mmio_slot_overlap(const struct boot_mmio_dev *d,
-                      const struct boot_mmio_dev *list, unsigned n)
+int mmio_slot_overlap(const struct mmio_range *d,
+                      const struct mmio_range *list, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
         if (list[i].addr < d->addr + d->size &&

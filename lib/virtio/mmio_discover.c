@@ -7,20 +7,21 @@
  * Slots are never guessed: a machine that names none has none.
  */
 #include <tern/acpi.h>
+#include <tern/driver.h>
 #include <tern/log.h>
 #include <tern/phys.h>
 #include <tern/virtio_mmio.h>
 #include "mmio_regs.h"
 
-static struct boot_mmio_dev dsdt_slots[BOOT_MAX_MMIO];
-static struct boot_mmio_dev taken[2 * BOOT_MAX_MMIO];
+static struct mmio_range dsdt_slots[MMIO_MAX_SLOTS];
+static struct mmio_range taken[2 * MMIO_MAX_SLOTS];
 static unsigned ntaken;
 
 /* A slot named twice (the command line and the DSDT may both name it)
  * is probed once; one that overlaps another slot is a line, and not
  * probed: two transports cannot share registers. */
 static void probe_once(const struct boot_info *bi,
-                       const struct boot_mmio_dev *d, const char *source)
+                       const struct mmio_range *d, const char *source)
 {
     int i = mmio_slot_overlap(d, taken, ntaken);
 
@@ -53,17 +54,36 @@ static unsigned from_dsdt(void)
     }
     if (!(aml = phys_map(&acpi_window, addr, len)))
         return 0;
-    return virtio_mmio_dsdt_scan(aml, len, dsdt_slots, BOOT_MAX_MMIO);
+    return virtio_mmio_dsdt_scan(aml, len, dsdt_slots, MMIO_MAX_SLOTS);
 }
 
-void virtio_mmio_init(const struct boot_info *bi,
-                      const struct boot_mmio_dev *words, unsigned nwords)
+/* The command line's virtio_mmio.device= words; a bad one is one line. */
+static void from_cmdline(const struct boot_info *bi)
+{
+    unsigned iter = 0;
+    const char *value;
+
+    while ((value = driver_param_next("virtio_mmio.device", &iter))) {
+        struct mmio_range slot;
+        char why[64];
+
+        if (virtio_mmio_word(value, &slot, why, sizeof(why)))
+            pr_warn("cmdline: 'virtio_mmio.device=%s' ignored: %s", value,
+                    why);
+        else
+            probe_once(bi, &slot, "command line");
+    }
+}
+
+/* The command line's slots, then the DSDT's (a slot named twice is
+ * probed once); each device found goes to virtio_device_found. */
+static void virtio_mmio_init(const struct boot_info *bi)
 {
     unsigned n;
 
-    for (unsigned i = 0; i < nwords; i++)
-        probe_once(bi, &words[i], "command line");
+    from_cmdline(bi);
     n = from_dsdt();
     for (unsigned i = 0; i < n; i++)
         probe_once(bi, &dsdt_slots[i], "DSDT");
 }
+DRIVER_INIT(virtio_mmio_init);

@@ -90,7 +90,7 @@ static int buffer_bytes(const uint8_t *aml, uint32_t *at, uint32_t end,
 /* Walk a resource template for the first Memory32Fixed and Extended
  * Interrupt; 0 when both were found. */
 static int read_resources(const uint8_t *r, uint32_t n,
-                          struct boot_mmio_dev *dev)
+                          struct mmio_range *dev)
 {
     bool have_mem = false, have_irq = false;
     uint32_t at = 0;
@@ -123,7 +123,7 @@ static int read_resources(const uint8_t *r, uint32_t n,
 
 /* The _CRS buffer in aml[from, to): 0 with *dev filled from it. */
 static int read_crs(const uint8_t *aml, uint32_t from, uint32_t to,
-                    struct boot_mmio_dev *dev)
+                    struct mmio_range *dev)
 {
     uint32_t at = find(aml, from, to, crs, sizeof(crs)), end, size;
 
@@ -138,14 +138,14 @@ static int read_crs(const uint8_t *aml, uint32_t from, uint32_t to,
     return read_resources(aml + at, size < end - at ? size : end - at, dev);
 }
 
-static bool in_bounds(const struct boot_mmio_dev *d)
+static bool in_bounds(const struct mmio_range *d)
 {
-    return d->size >= BOOT_MMIO_MIN_SIZE && d->size <= BOOT_MMIO_MAX_SIZE &&
-           d->addr % 4 == 0 && d->gsi >= 1 && d->gsi <= BOOT_MMIO_MAX_GSI;
+    return d->size >= MMIO_SLOT_MIN_SIZE && d->size <= MMIO_SLOT_MAX_SIZE &&
+           d->addr % 4 == 0 && d->gsi >= 1 && d->gsi <= MMIO_SLOT_MAX_GSI;
 }
 
 unsigned virtio_mmio_dsdt_scan(const uint8_t *aml, uint32_t len,
-                               struct boot_mmio_dev *out, unsigned max)
+                               struct mmio_range *out, unsigned max)
 {
     unsigned n = 0;
     uint32_t at = find(aml, 0, len, hid, sizeof(hid));
@@ -153,7 +153,7 @@ unsigned virtio_mmio_dsdt_scan(const uint8_t *aml, uint32_t len,
     while (at < len) {
         uint32_t next = find(aml, at + sizeof(hid), len, hid, sizeof(hid));
         uint32_t to = next - at > CRS_WINDOW ? at + CRS_WINDOW : next;
-        struct boot_mmio_dev d = {0, 0, 0};
+        struct mmio_range d = {0, 0, 0};
 
         if (read_crs(aml, at + sizeof(hid), to, &d))
             pr_warn("virtio: DSDT: virtio-mmio object at offset 0x%x: no "

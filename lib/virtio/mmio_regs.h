@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <tern/cmdline.h>
+#include <tern/virtio_mmio.h>
 #include <tern/memmap.h>
 #include <tern/virtio.h>
 
@@ -62,10 +62,10 @@ bool mmio_legacy_layout_ok(const struct virtio_queue_mem *m);
  * overlaps, or NULL: devices live in the map's holes. */
 const struct mem_region *mmio_slot_in_map(const struct mem_region *map,
                                           unsigned n,
-                                          const struct boot_mmio_dev *d);
+                                          const struct mmio_range *d);
 
 /* The first of list[0..n) that d overlaps, or -1. */
-int mmio_slot_overlap(const struct boot_mmio_dev *d,
-                      const struct boot_mmio_dev *list, unsigned n);
+int mmio_slot_overlap(const struct mmio_range *d,
+                      const struct mmio_range *list, unsigned n);
 
 #endif

@@ -14,6 +14,7 @@
 #include <tern/cmdline.h>
 #include <tern/exit.h>
 #include <tern/log.h>
+#include <tern/virtio_mmio.h>
 
 #define STALE 0xa5 /* what the parser's buffer holds before it runs */
 
@@ -61,9 +62,19 @@ static int in_buf(const struct boot_args *a, const char *p)
            memchr(p, 0, (size_t)(a->buf + sizeof(a->buf) - p));
 }
 
+/* The reference reading of a driver's module.param=value word. */
 static int mmio_word(const char *w)
 {
-    return !strncmp(w, "virtio_mmio.device=", 19);
+    const char *eq = strchr(w, '='), *dot = strchr(w, '.');
+
+    if (!eq || !dot || dot > eq || dot == w || dot + 1 == eq ||
+        !strncmp(w, "tern.", 5))
+        return 0;
+    for (const char *c = w; c < eq; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '.'))
+            return 0;
+    return 1;
 }
 
 static void compare(const struct boot_args *a, char **words, int n)
@@ -81,17 +92,23 @@ static void compare(const struct boot_args *a, char **words, int n)
     check(a->argc == argc && a->envc == envc);
 }
 
-/* Every virtio-mmio slot kept is one a transport may map. */
+/* Every driver word kept is one; every virtio-mmio slot the driver
+ * would accept from one is one a transport may map. */
 static void check_mmio(const struct boot_args *a)
 {
-    check(a->nmmio >= 0 && a->nmmio <= BOOT_MAX_MMIO);
-    for (int i = 0; i < a->nmmio; i++) {
-        const struct boot_mmio_dev *d = &a->mmio[i];
+    check(a->nparams >= 0 && a->nparams <= BOOT_MAX_PARAMS);
+    for (int i = 0; i < a->nparams; i++) {
+        struct mmio_range slot, *d = &slot;
+        char why[64];
 
-        check(d->size >= BOOT_MMIO_MIN_SIZE && d->size <= BOOT_MMIO_MAX_SIZE);
+        check(in_buf(a, a->params[i]) && mmio_word(a->params[i]));
+        if (strncmp(a->params[i], "virtio_mmio.device=", 19) ||
+            virtio_mmio_word(a->params[i] + 19, &slot, why, sizeof(why)))
+            continue;
+        check(d->size >= MMIO_SLOT_MIN_SIZE && d->size <= MMIO_SLOT_MAX_SIZE);
         check(d->addr % 4 == 0 && d->addr + d->size > d->addr &&
               d->addr + d->size <= 1ull << 52);
-        check(d->gsi >= 1 && d->gsi <= BOOT_MMIO_MAX_GSI);
+        check(d->gsi >= 1 && d->gsi <= MMIO_SLOT_MAX_GSI);
     }
 }
 

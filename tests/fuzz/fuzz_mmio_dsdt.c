@@ -13,7 +13,7 @@ void log_clear(void);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct boot_mmio_dev out[ROOM + 1];
+    struct mmio_range out[ROOM + 1];
     unsigned n;
 
     out[ROOM].addr = 0x5a5a5a5a; /* must stay untouched */
@@ -22,9 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (n > ROOM || out[ROOM].addr != 0x5a5a5a5a)
         abort();
     for (unsigned i = 0; i < n; i++)
-        if (out[i].size < BOOT_MMIO_MIN_SIZE ||
-            out[i].size > BOOT_MMIO_MAX_SIZE || out[i].addr % 4 ||
-            out[i].gsi < 1 || out[i].gsi > BOOT_MMIO_MAX_GSI)
+        if (out[i].size < MMIO_SLOT_MIN_SIZE ||
+            out[i].size > MMIO_SLOT_MAX_SIZE || out[i].addr % 4 ||
+            out[i].gsi < 1 || out[i].gsi > MMIO_SLOT_MAX_GSI)
             abort();
     return 0;
 }

@@ -1,10 +1,12 @@
-/* virtio_mmio.device= words: the runtime takes them wherever they stand
- * (QEMU's microvm appends them after the app's "--"), parses Linux's
- * <size>@<addr>:<irq>[:<id>] form, and skips a bad one with one
- * warning. */
+/* Drivers' module.param=value words: the runtime takes them wherever
+ * they stand (QEMU's microvm appends virtio_mmio.device= after the app's
+ * "--"), and the virtio-mmio driver reads Linux's
+ * <size>@<addr>:<irq>[:<id>] form, skipping a bad one with one reason. */
+#include <stdio.h>
 #include <string.h>
 #include <tern/cmdline.h>
 #include <tern/exit.h>
+#include <tern/virtio_mmio.h>
 #include "test.h"
 
 static struct boot_args args;
@@ -26,46 +28,62 @@ static int count_lines(const char *text)
     return n;
 }
 
+static struct mmio_range slot;
+
+static int word(const char *param)
+{
+    char why[64];
+
+    return virtio_mmio_word(param + strlen("virtio_mmio.device="), &slot,
+                            why, sizeof(why));
+}
+
 TEST(cmdline_mmio_words_as_qemu_appends_them)
 {
     parse("K=v -- a virtio_mmio.device=512@0xfeb00e00:12 "
           "virtio_mmio.device=512@0xfeb00c00:11");
-    CHECK(args.nmmio == 2);
-    CHECK(args.mmio[0].addr == 0xfeb00e00 && args.mmio[0].size == 512 &&
-          args.mmio[0].gsi == 12);
-    CHECK(args.mmio[1].addr == 0xfeb00c00 && args.mmio[1].gsi == 11);
+    CHECK(args.nparams == 2);
+    CHECK(word(args.params[0]) == 0 && slot.addr == 0xfeb00e00 &&
+          slot.size == 512 && slot.gsi == 12);
+    CHECK(word(args.params[1]) == 0 && slot.addr == 0xfeb00c00 &&
+          slot.gsi == 11);
     /* the app sees neither word, in argv or in its environment */
     CHECK(args.argc == 2 && !strcmp(args.argv[1], "a") && !args.argv[2]);
     CHECK(args.envc == 1 && !strcmp(args.env[0], "K=v"));
     CHECK(log_text()[0] == 0);
 }
 
+TEST(cmdline_driver_params_are_module_dot_param_words_only)
+{
+    parse("FOO=1 Foo.Bar=2 tern.loglevel=3 a.b=c -- x.y=z .b=1 a.=1 X.y=2");
+    CHECK(args.nparams == 2 && !strcmp(args.params[0], "a.b=c") &&
+          !strcmp(args.params[1], "x.y=z"));
+    CHECK(args.envc == 2 && !strcmp(args.env[1], "Foo.Bar=2"));
+    CHECK(args.argc == 4); /* app, .b=1, a.=1, X.y=2 */
+}
+
 TEST(cmdline_mmio_word_before_dashes_and_linux_forms)
 {
     parse("virtio_mmio.device=4K@0xd0000000:5:3 "
           "virtio_mmio.device=0x200@4272947200:24");
-    CHECK(args.nmmio == 2 && args.envc == 0 && args.argc == 1);
-    CHECK(args.mmio[0].size == 4096 && args.mmio[0].addr == 0xd0000000 &&
-          args.mmio[0].gsi == 5);
-    CHECK(args.mmio[1].size == 0x200 && args.mmio[1].addr == 0xfeb00000 &&
-          args.mmio[1].gsi == 24);
+    CHECK(args.nparams == 2 && args.envc == 0 && args.argc == 1);
+    CHECK(word(args.params[0]) == 0 && slot.size == 4096 &&
+          slot.addr == 0xd0000000 && slot.gsi == 5);
+    CHECK(word(args.params[1]) == 0 && slot.size == 0x200 &&
+          slot.addr == 0xfeb00000 && slot.gsi == 24);
     CHECK(log_text()[0] == 0);
 }
 
-/* Each bad word: one warning naming it and the reason, nothing kept. */
-static void check_refused(const char *word, const char *reason)
+/* Each bad word: refused with the reason, nothing kept. */
+static void check_refused(const char *param, const char *reason)
 {
-    char line[256];
+    char why[64] = "";
 
-    strcpy(line, "-- x ");
-    strcat(line, word);
-    parse(line);
-    CHECK(args.nmmio == 0);
-    CHECK(args.argc == 2 && !strcmp(args.argv[1], "x"));
-    CHECK(count_lines(log_text()) == 1);
-    CHECK(log_contains(word) && log_contains(reason));
-    if (!log_contains(reason))
-        printf("#   %s: got %s", word, log_text());
+    CHECK(virtio_mmio_word(param + strlen("virtio_mmio.device="), &slot,
+                           why, sizeof(why)) == -1);
+    CHECK(strstr(why, reason) != NULL);
+    if (!strstr(why, reason))
+        printf("#   %s: got %s\n", param, why);
 }
 
 TEST(cmdline_mmio_bad_words_warn_once_and_are_skipped)
@@ -95,20 +113,18 @@ TEST(cmdline_mmio_bad_words_warn_once_and_are_skipped)
     check_refused("virtio_mmio.device=", "no size");
 }
 
-TEST(cmdline_mmio_more_words_than_slots_are_dropped_with_a_line_each)
+TEST(cmdline_more_driver_params_than_room_are_dropped_with_a_line_each)
 {
     static char line[BOOT_CMDLINE_MAX];
-    char word[64];
+    char w[64];
 
     line[0] = 0;
-    for (unsigned i = 0; i < BOOT_MAX_MMIO + 2; i++) {
-        snprintf(word, sizeof(word), "virtio_mmio.device=512@0x%x:5 ",
+    for (unsigned i = 0; i < BOOT_MAX_PARAMS + 2; i++) {
+        snprintf(w, sizeof(w), "virtio_mmio.device=512@0x%x:5 ",
                  0xd0000000u + 512 * i);
-        strcat(line, word);
+        strcat(line, w);
     }
     parse(line);
-    CHECK(args.nmmio == BOOT_MAX_MMIO);
-    CHECK(args.mmio[BOOT_MAX_MMIO - 1].addr ==
-          0xd0000000u + 512 * (BOOT_MAX_MMIO - 1));
+    CHECK(args.nparams == BOOT_MAX_PARAMS);
     CHECK(count_lines(log_text()) == 2 && log_contains("dropped"));
 }

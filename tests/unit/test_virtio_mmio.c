@@ -47,7 +47,7 @@ static const uint8_t qemu_microvm_dsdt[] = {
     0x12, 0x07, 0x04, 0x0a, 0x05, 0x00, 0x00, 0x00,
 };
 
-static struct boot_mmio_dev out[BOOT_MAX_MMIO];
+static struct mmio_range out[MMIO_MAX_SLOTS];
 
 static int count_lines(void)
 {
@@ -62,7 +62,7 @@ TEST(mmio_dsdt_qemu_microvm)
 {
     log_clear();
     CHECK(virtio_mmio_dsdt_scan(qemu_microvm_dsdt, sizeof(qemu_microvm_dsdt),
-                                out, BOOT_MAX_MMIO) == 1);
+                                out, MMIO_MAX_SLOTS) == 1);
     CHECK(out[0].addr == 0xfeb02e00 && out[0].size == 0x200 &&
           out[0].gsi == 47);
     CHECK(log_text()[0] == 0);
@@ -96,7 +96,7 @@ TEST(mmio_dsdt_two_devices_in_order)
 
     n += put_device(aml + n, 0xfeb02e00, 0x200, 47);
     log_clear();
-    CHECK(virtio_mmio_dsdt_scan(aml, n, out, BOOT_MAX_MMIO) == 2);
+    CHECK(virtio_mmio_dsdt_scan(aml, n, out, MMIO_MAX_SLOTS) == 2);
     CHECK(out[0].addr == 0xfeb02c00 && out[0].gsi == 46);
     CHECK(out[1].addr == 0xfeb02e00 && out[1].gsi == 47);
     CHECK(virtio_mmio_dsdt_scan(aml, n, out, 1) == 1);
@@ -113,7 +113,7 @@ TEST(mmio_dsdt_out_of_bounds_resources_are_skipped_with_a_line)
     n += put_device(aml + n, 0xfeb00800, 0x40000000, 28);  /* 1 GiB */
     n += put_device(aml + n, 0xfeb00a00, 0x200, 29);       /* good */
     log_clear();
-    CHECK(virtio_mmio_dsdt_scan(aml, n, out, BOOT_MAX_MMIO) == 1);
+    CHECK(virtio_mmio_dsdt_scan(aml, n, out, MMIO_MAX_SLOTS) == 1);
     CHECK(out[0].addr == 0xfeb00a00);
     CHECK(count_lines() == 5 && log_contains("out of bounds"));
 }
@@ -128,19 +128,19 @@ TEST(mmio_dsdt_truncated_and_lying_lengths_find_nothing)
         uint8_t *copy = malloc(cut ? cut : 1);
 
         memcpy(copy, aml, cut);
-        CHECK(virtio_mmio_dsdt_scan(copy, cut, out, BOOT_MAX_MMIO) == 0);
+        CHECK(virtio_mmio_dsdt_scan(copy, cut, out, MMIO_MAX_SLOTS) == 0);
         free(copy);
     }
     aml[33] = 0x7f; /* buffer PkgLength past the table */
     log_clear();
-    CHECK(virtio_mmio_dsdt_scan(aml, n, out, BOOT_MAX_MMIO) == 0);
+    CHECK(virtio_mmio_dsdt_scan(aml, n, out, MMIO_MAX_SLOTS) == 0);
     CHECK(log_contains("no Memory32Fixed"));
     put_device(aml, 0xfeb00000, 0x200, 24);
     aml[37] = 0xff; /* Memory32Fixed length past the buffer */
-    CHECK(virtio_mmio_dsdt_scan(aml, n, out, BOOT_MAX_MMIO) == 0);
+    CHECK(virtio_mmio_dsdt_scan(aml, n, out, MMIO_MAX_SLOTS) == 0);
     put_device(aml, 0xfeb00000, 0x200, 24);
     aml[52] = 0; /* an interrupt descriptor with no interrupt */
-    CHECK(virtio_mmio_dsdt_scan(aml, n, out, BOOT_MAX_MMIO) == 0);
+    CHECK(virtio_mmio_dsdt_scan(aml, n, out, MMIO_MAX_SLOTS) == 0);
 }
 
 TEST(mmio_dsdt_a_crs_of_another_object_is_not_taken)
@@ -152,7 +152,7 @@ TEST(mmio_dsdt_a_crs_of_another_object_is_not_taken)
     memcpy(aml, "\x08_HID\x0dLNRO0005", 15);
     n += put_device(aml + n, 0xfeb00200, 0x200, 25);
     log_clear();
-    CHECK(virtio_mmio_dsdt_scan(aml, n, out, BOOT_MAX_MMIO) == 1);
+    CHECK(virtio_mmio_dsdt_scan(aml, n, out, MMIO_MAX_SLOTS) == 1);
     CHECK(out[0].addr == 0xfeb00200 && count_lines() == 1);
 }
 
@@ -215,11 +215,11 @@ TEST(mmio_slot_in_the_memory_map)
         {0, 0x9fc00, 1}, {0x100000, 0x3f00000, 1}, {0, 0, 0},
         {0xfffc0000, 0x40000, 2}, {0xfffffffffffff000ull, 0x2000, 2},
     };
-    struct boot_mmio_dev hole = {0xfeb00000, 0x200, 24};
-    struct boot_mmio_dev ram = {0x1000000, 0x200, 24};
-    struct boot_mmio_dev rom = {0xfffffe00, 0x200, 24};
-    struct boot_mmio_dev edge = {0x9fc00, 0x200, 24};
-    struct boot_mmio_dev top = {0xffffffffff000000ull, 0x200, 24};
+    struct mmio_range hole = {0xfeb00000, 0x200, 24};
+    struct mmio_range ram = {0x1000000, 0x200, 24};
+    struct mmio_range rom = {0xfffffe00, 0x200, 24};
+    struct mmio_range edge = {0x9fc00, 0x200, 24};
+    struct mmio_range top = {0xffffffffff000000ull, 0x200, 24};
 
     CHECK(mmio_slot_in_map(map, 5, &hole) == 0);
     CHECK(mmio_slot_in_map(map, 5, &ram) == &map[1]);
@@ -233,16 +233,16 @@ TEST(mmio_slot_in_the_memory_map)
 
 TEST(mmio_slots_that_overlap)
 {
-    const struct boot_mmio_dev list[] = {{0xfeb00000, 0x200, 5},
+    const struct mmio_range list[] = {{0xfeb00000, 0x200, 5},
                                          {0xfeb00400, 0x200, 7}};
-    struct boot_mmio_dev d = {0xfeb00200, 0x200, 6};
+    struct mmio_range d = {0xfeb00200, 0x200, 6};
 
     CHECK(mmio_slot_overlap(&d, list, 2) == -1); /* between them */
     d.size = 0x201;
     CHECK(mmio_slot_overlap(&d, list, 2) == 1);
-    d = (struct boot_mmio_dev){0xfeb00000, 0x200, 5};
+    d = (struct mmio_range){0xfeb00000, 0x200, 5};
     CHECK(mmio_slot_overlap(&d, list, 2) == 0); /* the same slot */
-    d = (struct boot_mmio_dev){0xfeaffe00, 0x201, 5};
+    d = (struct mmio_range){0xfeaffe00, 0x201, 5};
     CHECK(mmio_slot_overlap(&d, list, 2) == 0);
     CHECK(mmio_slot_overlap(&d, list, 0) == -1);
 }

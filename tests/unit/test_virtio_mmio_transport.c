@@ -33,14 +33,14 @@ static void set(unsigned off, uint32_t v)
 static struct virtio_dev *probe_slot(uint32_t version, uint32_t id)
 {
     unsigned before = virtio_device_count();
-    struct boot_mmio_dev d;
+    struct mmio_range d;
 
     free(regs);
     regs = calloc(1, SLOT);
     set(MMIO_MAGIC, VIRTIO_MMIO_MAGIC);
     set(MMIO_VERSION, version);
     set(MMIO_DEVICE_ID, id);
-    d = (struct boot_mmio_dev){(uintptr_t)regs, SLOT, 24};
+    d = (struct mmio_range){(uintptr_t)regs, SLOT, 24};
     log_clear();
     virtio_mmio_probe(&bi, &d, "test");
     return virtio_device_count() > before ? virtio_device_at(before) : NULL;
@@ -75,7 +75,7 @@ TEST(mmio_slot_wrong_magic_version_or_empty)
 
 TEST(mmio_slot_in_memory_map_is_not_touched)
 {
-    struct boot_mmio_dev d = {0x100000, SLOT, 5};
+    struct mmio_range d = {0x100000, SLOT, 5};
     unsigned before = virtio_device_count();
     static struct boot_info with_ram;
 

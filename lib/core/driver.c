@@ -1,0 +1,34 @@
+/* DRIVER_INIT's set (a linker section) and the drivers' parameters. */
+#include <string.h>
+#include <tern/driver.h>
+
+extern const driver_init_fn _driver_init_start[], _driver_init_end[];
+
+static char *const *params;
+static unsigned nparams;
+
+void driver_params_set(char *const *words, unsigned n)
+{
+    params = words;
+    nparams = n;
+}
+
+void drivers_init(const struct boot_info *bi)
+{
+    for (const driver_init_fn *f = _driver_init_start; f < _driver_init_end;
+         f++)
+        (*f)(bi);
+}
+
+const char *driver_param_next(const char *key, unsigned *iter)
+{
+    size_t len = strlen(key);
+
+    while (*iter < nparams) {
+        const char *w = params[(*iter)++];
+
+        if (!strncmp(w, key, len) && w[len] == '=')
+            return w + len + 1;
+    }
+    return NULL;
+}
