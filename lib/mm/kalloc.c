@@ -1,9 +1,15 @@
 /*
  * kmalloc and friends (include/tern/kalloc.h).  Every block starts with a
- * 16-byte header: a magic, the size class (or a page run's length) and,
- * for an over-aligned block, where its run starts.  The header is what
- * lets kfree check its argument: a pointer it never gave, or gave and got
- * back, has no live magic in front of it.
+ * 16-byte header: a magic, the size class (or a page run's length) and
+ * the header's distance from the start of its object or run.  The header
+ * is what lets kfree check its argument: a pointer it never gave, or gave
+ * and got back, has no live magic in front of it.
+ *
+ * An object of a size class lies at a multiple of its size (objpool.c
+ * packs them so), so a block aligned to align <= the class starts align
+ * bytes into its object, with the header in the 16 bytes before: an
+ * aligned block costs n + align rounded up to a class, and takes a page
+ * run only when that passes the largest class.
  */
 #include <string.h>
 #include <tern/exit.h>
@@ -20,7 +26,7 @@ struct header {
     uint32_t magic;
     uint32_t class;  /* 0..NCLASSES-1, or LARGE */
     uint32_t pages;  /* LARGE: the run's length */
-    uint32_t offset; /* LARGE: header's distance from the run's start */
+    uint32_t offset; /* header's distance from its object's or run's start */
 };
 
 _Static_assert(sizeof(struct header) == HEADER, "header keeps 16-alignment");
@@ -38,12 +44,14 @@ static size_t class_bytes(unsigned class)
     return (size_t)32 << class;
 }
 
-/* The smallest class that holds n bytes and the header, or NCLASSES. */
-static unsigned class_for(size_t n)
+/* The smallest class that holds n bytes after lead bytes (the header,
+ * and the padding an alignment wants), or NCLASSES. */
+static unsigned class_for(size_t n, size_t lead)
 {
     unsigned c = 0;
 
-    while (c < NCLASSES && class_bytes(c) - HEADER < n)
+    while (c < NCLASSES && (class_bytes(c) < lead ||
+                            class_bytes(c) - lead < n))
         c++;
     return c;
 }
@@ -62,13 +70,16 @@ static void account(int64_t bytes)
 
 static size_t usable(const struct header *h)
 {
-    return h->class == LARGE
-               ? (size_t)h->pages * PAGE_SIZE - h->offset - HEADER
-               : class_bytes(h->class) - HEADER;
+    size_t bytes = h->class == LARGE ? (size_t)h->pages * PAGE_SIZE
+                                     : class_bytes(h->class);
+
+    return bytes - h->offset - HEADER;
 }
 
 /* A block of at least n usable bytes whose data starts at an
- * align-aligned address inside a run; header just before the data. */
+ * align-aligned address (align >= HEADER) inside a run; header just
+ * before the data.  The run starts at a page boundary, so the data lies
+ * at most align bytes into it. */
 static void *alloc_run(size_t n, size_t align)
 {
     uint64_t pages, base;
@@ -77,7 +88,7 @@ static void *alloc_run(size_t n, size_t align)
 
     if (n > (1ull << 43) || align > (1ull << 30))
         return NULL; /* past any guest's RAM: no overflow below */
-    pages = (n + HEADER + align - 1 + PAGE_SIZE - 1) / PAGE_SIZE;
+    pages = (align + n + PAGE_SIZE - 1) / PAGE_SIZE;
     if (!(base = page_alloc(pages)))
         return NULL;
     data = ((uintptr_t)base + HEADER + align - 1) & ~(uintptr_t)(align - 1);
@@ -91,19 +102,20 @@ static void *alloc_run(size_t n, size_t align)
 void *kmalloc_aligned(size_t n, size_t align)
 {
     unsigned c;
+    char *obj;
     struct header *h;
 
     if (!align || (align & (align - 1)))
         return NULL;
-    if (align > HEADER)
-        return alloc_run(n, align);
-    c = class_for(n);
+    if (align < HEADER)
+        align = HEADER;
+    c = class_for(n, align);
     if (c == NCLASSES)
-        return alloc_run(n, HEADER);
-    if (!(h = obj_alloc(&pools[c])))
+        return alloc_run(n, align);
+    if (!(obj = obj_alloc(&pools[c])))
         return NULL;
-    h->magic = LIVE;
-    h->class = c;
+    h = (struct header *)(obj + align - HEADER);
+    *h = (struct header){LIVE, c, 0, (uint32_t)(align - HEADER)};
     account((int64_t)usable(h));
     return h + 1;
 }
@@ -150,7 +162,7 @@ void kfree(void *p)
     if (h->class == LARGE)
         page_free_run((uintptr_t)h - h->offset, h->pages);
     else
-        obj_free(&pools[h->class], h);
+        obj_free(&pools[h->class], (char *)h - h->offset);
 }
 
 void *kalloc_pages(size_t bytes)

@@ -1,10 +1,14 @@
 /*
  * Fixed-size objects from whole pages (include/tern/objpool.h).  Each
  * page starts with a header: its pool, its own free list and how many
- * objects are out.  The pool lists the pages that have a free object; a
- * page whose objects all come back is returned to the page allocator
- * unless it is the pool's only page with room (a free-alloc cycle must
- * not take and return a page every time).
+ * objects are out.  The objects are packed against the page's end, so
+ * one whose size is a power of two lies at a multiple of its size
+ * (kmalloc's aligned blocks count on it); for every power-of-two size
+ * the header fits in what the objects leave over, so none is lost.
+ * The pool lists the pages that have a free object; a page whose
+ * objects all come back is returned to the page allocator unless it is
+ * the pool's only page with room (a free-alloc cycle must not take and
+ * return a page every time).
  */
 #include <string.h>
 #include <tern/exit.h>
@@ -59,14 +63,14 @@ static struct pool_page *grow(struct obj_pool *p)
     uint64_t page = page_alloc(1);
     struct pool_page *pg = (void *)(uintptr_t)page;
     size_t n = (PAGE_SIZE - sizeof(*pg)) / p->size;
+    uint64_t first = page + PAGE_SIZE - n * p->size;
 
     if (!page)
         return NULL;
     memset(pg, 0, sizeof(*pg));
     pg->pool = p;
     for (size_t i = n; i-- > 0;) {
-        struct free_obj *o =
-            (void *)(uintptr_t)(page + sizeof(*pg) + i * p->size);
+        struct free_obj *o = (void *)(uintptr_t)(first + i * p->size);
 
         o->next = pg->free;
         o->mark = FREE_MARK;

@@ -116,3 +116,50 @@ TEST(kmalloc_random_workload_never_overlaps)
         kfree(blk[i]);
     CHECK(bad == 0);
 }
+
+/* Pages taken by count blocks of n bytes aligned to align, each checked
+ * for its alignment and filled; all freed again before it returns. */
+static long pages_for_aligned(size_t n, size_t align, int count)
+{
+    static unsigned char *blk[256];
+    long live = pages_live, used;
+    int bad = 0;
+
+    for (int i = 0; i < count; i++) {
+        blk[i] = kmalloc_aligned(n, align);
+        bad += !blk[i] || (uintptr_t)blk[i] % align ||
+               kmalloc_usable(blk[i]) < n;
+        if (blk[i])
+            memset(blk[i], i, n); /* ASan: all n bytes are ours */
+    }
+    for (int i = 0; i < count; i++)
+        bad += blk[i] && blk[i][n - 1] != (unsigned char)i;
+    used = pages_live - live;
+    for (int i = 0; i < count; i++)
+        kfree(blk[i]);
+    CHECK(bad == 0);
+    return bad ? -1 : used;
+}
+
+TEST(kmalloc_aligned_small_blocks_come_from_the_size_classes)
+{
+    long live = pages_live;
+
+    /* 48 bytes at 64: data 64 bytes into a 128-byte object, 31 a page
+     * (a page run each would be 100 pages). */
+    CHECK(pages_for_aligned(48, 64, 100) <= 4);
+    CHECK(pages_for_aligned(16, 32, 100) <= 2);   /* 64-byte class */
+    CHECK(pages_for_aligned(100, 256, 60) <= 9);  /* 512-byte class */
+    CHECK(pages_for_aligned(500, 512, 24) <= 8);  /* 1024: three a page */
+    for (size_t align = 32; align <= 2048; align <<= 1)
+        CHECK(pages_for_aligned(8, align, 20) <= 20);
+    CHECK(pages_live <= live + 7); /* the classes' kept pages at most */
+}
+
+TEST(kmalloc_aligned_page_runs_take_only_the_pages_they_need)
+{
+    CHECK(pages_for_aligned(2000, 64, 1) == 1);     /* past 2048 with it */
+    CHECK(pages_for_aligned(4096, 4096, 1) == 2);   /* header's page + data */
+    CHECK(pages_for_aligned(4080, 16, 1) == 1);
+    CHECK(pages_for_aligned(100, 8192, 1) <= 3);
+}

@@ -105,3 +105,18 @@ TEST(objpool_an_object_of_another_pool_is_fatal)
     obj_free(&a, x);
     obj_free(&b, y);
 }
+
+TEST(objpool_objects_of_a_power_of_two_size_are_aligned_to_it)
+{
+    for (size_t size = 16; size <= 2048; size <<= 1) {
+        struct obj_pool pool = {"pow2", size, 0, 0, 0};
+        void *o[40];
+        int bad = 0;
+
+        for (int i = 0; i < 40; i++)
+            bad += (uintptr_t)(o[i] = obj_alloc(&pool)) % size != 0;
+        for (int i = 0; i < 40; i++)
+            obj_free(&pool, o[i]);
+        CHECK(bad == 0);
+    }
+}

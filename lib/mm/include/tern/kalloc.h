@@ -3,8 +3,9 @@
  * apart from the app, and the C library's malloc is this too, so memory
  * is taken from the page allocator on demand, not set aside at boot.
  * Small blocks (up to 2 KiB) come from size classes (pools of whole pages,
- * given back when empty), large ones are page runs given back on free.  Physical == virtual (identity map),
- * so every block is also DMA-able at its own address.
+ * given back when empty), large ones are page runs given back on free.
+ * Physical == virtual (identity map), so every block is also DMA-able at
+ * its own address.
  */
 #ifndef TERN_KALLOC_H
 #define TERN_KALLOC_H
@@ -16,7 +17,8 @@
  * RAM could ever hold). */
 void *kmalloc(size_t n);
 void *kzalloc(size_t n);
-/* align: a power of two; NULL for any other. */
+/* align: a power of two; NULL for any other.  Costs n + align bytes
+ * (align at least 16), from a size class while that fits in 2 KiB. */
 void *kmalloc_aligned(size_t n, size_t align);
 /* NULL is ignored; a pointer kmalloc did not give, or gave and got back,
  * is fatal, naming it. */

@@ -23,7 +23,8 @@ struct obj_pool {
 
 #define OBJ_POOL_INIT(name, type) {(name), (sizeof(type) + 15) & ~(size_t)15, 0, 0, 0}
 
-/* A zeroed object; NULL when no page is left. */
+/* A zeroed object, 16-aligned, and aligned to its size when that is a
+ * power of two; NULL when no page is left. */
 void *obj_alloc(struct obj_pool *p);
 /* Give obj back.  A double free, or an object of another pool, is
  * fatal: it names the pool. */
