@@ -219,6 +219,47 @@ static void test_detached_threads(void)
     tap_ok(sched_live_threads() == 1, "only main is left");
 }
 
+static struct semaphore ended = SEMAPHORE_INIT(0);
+
+static void *end_detached(void *arg)
+{
+    sem_up(&ended); /* main runs next, once this thread has exited */
+    return arg;
+}
+
+/* Ten detached threads, each ending as soon as it runs; main waits for
+ * all, then does nothing that switches threads again (no sleep, no
+ * create): the last one's stack must be gone already. */
+static int detached_ten(void)
+{
+    for (int i = 0; i < 10; i++) {
+        struct thread *t = thread_create("ends", end_detached, NULL, 0);
+
+        if (!t)
+            return 0;
+        thread_detach(t);
+    }
+    for (int i = 0; i < 10; i++)
+        sem_down(&ended);
+    return 1;
+}
+
+static void test_last_detached_freed_at_once(void)
+{
+    uint64_t before, after;
+    int made = detached_ten(); /* the pools' pages */
+    char line[112];
+
+    thread_sleep_ns(1 * MS);
+    before = mm_pages()->free_pages;
+    made &= detached_ten();
+    after = mm_pages()->free_pages;
+    snprintf(line, sizeof(line), "the last detached thread is freed when "
+             "main runs again: free pages %llu before, %llu after",
+             (unsigned long long)before, (unsigned long long)after);
+    tap_ok(made && after == before && sched_live_threads() == 1, line);
+}
+
 /* The RTC's periodic interrupt wakes main, blocked with no timeout and
  * no sleeper anywhere: waiting for an interrupt is not a deadlock. */
 static volatile unsigned rtc_ticks;
@@ -495,6 +536,7 @@ int main(int argc, char **argv)
     test_libc_state_per_thread();
     test_libc_state_freed();
     test_detached_threads();
+    test_last_detached_freed_at_once();
     test_wait_for_interrupt();
     test_far_deadline_idles();
     test_vector_taken_by_app();

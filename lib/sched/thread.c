@@ -3,8 +3,8 @@
  * guard pages at the bottom; its control block lives apart, in a pool that
  * no stack borders, so an overflow can never rewrite a saved context.  A
  * thread cannot free the stack it runs on: an exited thread's pages are
- * freed by whoever joins it, or, for a detached thread, by the scheduler
- * once another thread runs.
+ * freed by whoever joins it, or, for a detached thread, by the next
+ * thread to run, as soon as the switch away from it is done.
  *
  * Interrupts are taken only while idle (sti; hlt; cli in idle()), inside
  * schedule()'s loop, so a handler may wake threads with the same calls
@@ -200,21 +200,16 @@ static void free_thread(struct thread *t)
     live_threads--;
 }
 
-/* Detached threads that ended, but never the running one: an exiting
- * thread idles on its own stack until another thread is ready. */
+/* Detached threads that ended.  Called by the thread a switch lands in
+ * (after context_switch, or first thing in a new thread), so the running
+ * thread is never among them and no stack freed here is in use: an
+ * exiting thread idles on its own stack until another thread is ready. */
 static void reap_zombies(void)
 {
     struct qnode *n;
-    bool self = false;
 
-    while ((n = runq_pop(&zombies)) != NULL) {
-        if (n == &current->run)
-            self = true;
-        else
-            free_thread(container(n, run));
-    }
-    if (self)
-        runq_push(&zombies, &current->run);
+    while ((n = runq_pop(&zombies)) != NULL)
+        free_thread(container(n, run));
 }
 
 /* Halt; then, if only the LAPIC backup woke us, past the deadline the
@@ -244,7 +239,6 @@ static void idle(void)
 {
     uint64_t next = timerq_next(&timers);
 
-    reap_zombies();
     if (next == UINT64_MAX && !wake_sources)
         tern_fatal(TERN_EXIT_PANIC, "sched: deadlock: every thread is "
                    "blocked, none has a timeout and no interrupt source "
@@ -292,10 +286,12 @@ static void schedule(void)
     if (hooks && hooks->switch_to)
         hooks->switch_to(next->libc);
     context_switch(&prev->rsp, next->rsp);
+    reap_zombies(); /* whoever switched to us may have exited */
 }
 
 void thread_start(struct thread *t)
 {
+    reap_zombies(); /* as schedule() does after its switch */
     thread_exit(t->fn(t->arg));
 }
 
@@ -360,10 +356,8 @@ static struct thread *alloc_thread(uint64_t bytes)
 struct thread *thread_create(const char *name, void *(*fn)(void *),
                              void *arg, uint64_t stack_size)
 {
-    struct thread *t;
-
-    reap_zombies(); /* their pages first */
-    t = alloc_thread(stack_size ? stack_size : THREAD_DEFAULT_STACK);
+    struct thread *t = alloc_thread(stack_size ? stack_size
+                                               : THREAD_DEFAULT_STACK);
     if (!t)
         return NULL;
     t->fn = fn;
@@ -394,7 +388,6 @@ void thread_exit(void *ret)
     }
     current->ret = ret;
     current->state = EXITED;
-    reap_zombies();
     if (current->detached)
         runq_push(&zombies, &current->run);
     else if (current->joiner)
