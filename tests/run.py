@@ -829,6 +829,13 @@ def boot_tests(tmp):
              expect=[r"^sched-selftest: memory full, \d+ pages free; thread_create: NULL$",
                      r"^sched-selftest: with one stack's pages free, thread_create: (NULL|a thread)$",
                      r"^sched-selftest: memory back, thread_create: a thread$"]),
+        *[Boot(f"sched-selftest {m} a {how} through a reused thread handle is fatal",
+               "sched-selftest", m, append=f"tern.exit=debugexit -- stale-{how}",
+               status=debug_exit(112), forbid=(r"not caught",),
+               expect=[rf"^sched-selftest: {how} through a stale handle$",
+                       rf"^tern: fatal: thread_{how}: stale thread handle 0x[0-9a-f]+: "
+                       r"its thread was freed, and its control block now holds thread second$"])
+          for m, how in (("pc", "join"), ("microvm", "detach"))],
         Boot("sched-selftest pc thread_exit in main flushes stdio",
              "sched-selftest", "pc", append="tern.exit=debugexit -- exit-in-main",
              status=debug_exit(3),

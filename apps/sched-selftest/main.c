@@ -7,6 +7,9 @@
  *   -- deadlock      block for ever with nothing to wake anyone: fatal
  *   -- exit-in-main  print without a newline, then thread_exit from main
  *   -- oom           thread_create with memory full: NULL, not fatal
+ *   -- stale-join    join a joined thread whose control block a new
+ *                    thread has taken: fatal, not a join of the new one
+ *   -- stale-detach  the same through thread_detach
  */
 #include <errno.h>
 #include <stdint.h>
@@ -515,6 +518,34 @@ static int oom(void)
     return 0;
 }
 
+static void *sleep_then_return(void *arg)
+{
+    thread_sleep_ns(20 * MS);
+    return arg;
+}
+
+/* A joined thread's handle, once a new thread has its control block
+ * (the pool hands the last freed block out first). */
+static int stale_handle(const char *how)
+{
+    struct thread *old = thread_create("first", nothing, (void *)1, 0);
+    void *r = NULL;
+
+    thread_join(old, NULL);
+    thread_create("second", sleep_then_return, (void *)2, 0);
+    printf("sched-selftest: %s through a stale handle\n", how);
+    if (!strcmp(how, "join")) {
+        thread_join(old, &r);
+        printf("sched-selftest: not caught: the join returned %p, thread "
+               "second's value\n", r);
+    } else {
+        thread_detach(old);
+        printf("sched-selftest: not caught: thread second was detached "
+               "instead\n");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "deadlock")) {
@@ -524,6 +555,8 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "oom"))
         return oom();
+    if (argc > 1 && !strncmp(argv[1], "stale-", 6))
+        return stale_handle(argv[1] + 6);
     if (argc > 1 && !strcmp(argv[1], "exit-in-main")) {
         printf("sched-selftest: buffered, no newline");
         thread_exit((void *)3);

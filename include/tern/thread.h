@@ -22,7 +22,10 @@ uint64_t thread_deadline(uint64_t ns_from_now);
 
 /* Start fn(arg) in a new thread with a stack of stack_size bytes (0: the
  * default, CONFIG_THREAD_STACK_KIB) above two unmapped guard pages.  NULL
- * when memory runs out. */
+ * when memory runs out.  The struct thread * is a handle, never to be
+ * dereferenced: once the thread is freed (joined, or detached and
+ * ended), a join, detach or thread_name through it is fatal, even when
+ * a new thread has its control block. */
 struct thread *thread_create(const char *name, void *(*fn)(void *),
                              void *arg, uint64_t stack_size);
 /* Wait for t to end; its return value in *ret.  Frees t.  Joining

@@ -6,6 +6,13 @@
  * freed by whoever joins it, or, for a detached thread, by the next
  * thread to run, as soon as the switch away from it is done.
  *
+ * What thread_create gives an app is a handle, not the control block's
+ * address: the block's address with the thread's generation in the top
+ * 16 bits (no identity-mapped address reaches them).  A block is reused
+ * once its thread is freed, so a join or detach through an old handle
+ * would otherwise reach whatever thread the block holds now; the
+ * generation tells them apart.
+ *
  * Interrupts are taken only while idle (sti; hlt; cli in idle()), inside
  * schedule()'s loop, so a handler may wake threads with the same calls
  * thread code uses and nothing else ever races with it.
@@ -34,6 +41,7 @@ struct thread {
     struct runq *waiting_on;  /* the wait queue while BLOCKED */
     enum state state;
     bool timed, timed_out, detached;
+    uint16_t gen;             /* in the handle; 0 once freed */
     void *(*fn)(void *);
     void *arg, *ret;
     void *libc;               /* the C library's per-thread state */
@@ -67,7 +75,10 @@ void thread_entry(void);
 #define MAX_ARM_NS (1ull << 40)
 
 extern char boot_stack_bottom[], boot_stack_top[];
-static struct thread main_thread = {.state = RUNNING, .name = "main"};
+#define HANDLE_SHIFT 48
+static struct thread main_thread = {.state = RUNNING, .gen = 1,
+                                    .name = "main"};
+static uint16_t last_gen = 1; /* main's */
 static struct obj_pool thread_pool = OBJ_POOL_INIT("threads", struct thread);
 static struct thread *current = &main_thread;
 static struct runq ready, zombies;
@@ -122,14 +133,41 @@ const char *sched_timer_name(void)
     return timer_name;
 }
 
-struct thread *thread_self(void)
+static struct thread *handle_of(struct thread *t)
 {
-    return current;
+    return (struct thread *)((uintptr_t)t |
+                             (uintptr_t)t->gen << HANDLE_SHIFT);
 }
 
-const char *thread_name(const struct thread *t)
+/* The live thread h names; fatal for a handle whose thread was freed
+ * (its block free, or holding a newer thread), in who's name.  Wrong
+ * only if the block came back to a thread exactly 65,535 generations
+ * later. */
+static struct thread *thread_of(const struct thread *h, const char *who)
 {
-    return t->name;
+    struct thread *t = (struct thread *)((uintptr_t)h &
+                                         ((1ull << HANDLE_SHIFT) - 1));
+
+    if (!t)
+        tern_fatal(TERN_EXIT_PANIC, "%s: NULL thread", who);
+    if ((uintptr_t)h >> HANDLE_SHIFT == t->gen && t->gen)
+        return t;
+    if (t->gen)
+        tern_fatal(TERN_EXIT_PANIC, "%s: stale thread handle %p: its thread "
+                   "was freed, and its control block now holds thread %.*s",
+                   who, h, (int)sizeof(t->name), t->name);
+    tern_fatal(TERN_EXIT_PANIC, "%s: stale thread handle %p: its thread was "
+               "freed", who, h);
+}
+
+struct thread *thread_self(void)
+{
+    return handle_of(current);
+}
+
+const char *thread_name(const struct thread *h)
+{
+    return thread_of(h, "thread_name")->name;
 }
 
 uint64_t sched_switches(void)
@@ -194,6 +232,7 @@ static void free_thread(struct thread *t)
 {
     if (hooks && hooks->destroy && t->libc)
         hooks->destroy(t->libc);
+    t->gen = 0; /* a handle to it is stale from here on */
     set_guard_pages(t, true);
     page_free_run(t->pages_base, t->pages); /* a bad free is fatal */
     obj_free(&thread_pool, t);
@@ -360,6 +399,8 @@ struct thread *thread_create(const char *name, void *(*fn)(void *),
                                                : THREAD_DEFAULT_STACK);
     if (!t)
         return NULL;
+    last_gen = last_gen == UINT16_MAX ? 1 : last_gen + 1;
+    t->gen = last_gen;
     t->fn = fn;
     t->arg = arg;
     tern_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
@@ -367,11 +408,13 @@ struct thread *thread_create(const char *name, void *(*fn)(void *),
     prepare_stack(t);
     live_threads++;
     make_ready(t);
-    return t;
+    return handle_of(t);
 }
 
-void thread_detach(struct thread *t)
+void thread_detach(struct thread *h)
 {
+    struct thread *t = thread_of(h, "thread_detach");
+
     if (t == &main_thread || t->detached || t->joiner)
         tern_fatal(TERN_EXIT_PANIC, "thread_detach: %s cannot be detached",
                    t->name);
@@ -396,8 +439,10 @@ void thread_exit(void *ret)
     __builtin_unreachable();
 }
 
-void thread_join(struct thread *t, void **ret)
+void thread_join(struct thread *h, void **ret)
 {
+    struct thread *t = thread_of(h, "thread_join");
+
     if (t == current || t == &main_thread || t->joiner || t->detached)
         tern_fatal(TERN_EXIT_PANIC, "thread_join: %s cannot be joined by %s",
                    t->name, current->name);
@@ -458,5 +503,5 @@ struct thread *sched_wake_one(struct runq *q)
         t->timed = false;
     }
     make_ready(t);
-    return t;
+    return handle_of(t);
 }

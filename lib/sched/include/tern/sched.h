@@ -13,7 +13,8 @@
 /* Block the running thread on q until sched_wake_one picks it (0) or the
  * monotonic deadline passes (SCHED_TIMED_OUT; it has then left q). */
 int sched_wait(struct runq *q, uint64_t deadline);
-/* Make the first waiter of q ready; NULL when q is empty.  Safe from an
+/* Make the first waiter of q ready and return its handle (what
+ * thread_self gives it); NULL when q is empty.  Safe from an
  * interrupt handler (handlers run inside the scheduler's idle loop). */
 struct thread *sched_wake_one(struct runq *q);
 /* now + ns, saturated below SCHED_FOREVER. */
