@@ -13,6 +13,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <tern/arch.h>
+#include <tern/file.h>
 #include <tern/pc.h>
 #include <tern/tap.h>
 #include <tern/thread.h>
@@ -136,6 +137,48 @@ static void test_select_huge_timeout(void)
     close(late_efd);
 }
 
+/* A file whose peer has hung up, as a socket's would be: readable at
+ * end of file, nothing exceptional about it. */
+static unsigned hung_up_poll(struct file *f)
+{
+    (void)f;
+    return FILE_HANGUP;
+}
+
+static const struct file_ops hung_up_ops = {.poll = hung_up_poll};
+
+/* POSIX: exceptfds holds pending exceptional conditions (out-of-band
+ * data), which none of our files has; a hang-up or an error shows in
+ * readfds and writefds. */
+static void test_select_exceptfds_only(void)
+{
+    struct file *f = file_new(&hung_up_ops, NULL);
+    int fd = f ? fd_install(f) : -1;
+    struct timeval tv = {0, 30000};
+    uint64_t t0 = clock_monotonic_ns();
+    fd_set e, r;
+    int n;
+
+    FD_ZERO(&e);
+    FD_SET(1, &e);
+    FD_SET(fd, &e);
+    n = select(fd + 1, NULL, NULL, &e, &tv);
+    tap_ok(fd >= 0 && n == 0 && since_ms(t0) >= 30 && !FD_ISSET(fd, &e) &&
+               !FD_ISSET(1, &e),
+           "select with only exceptfds (console, a hung-up file) waits out "
+           "its 30 ms");
+    FD_ZERO(&r);
+    FD_SET(fd, &r);
+    tap_ok(select(fd + 1, &r, NULL, &e, &tv) == 1 && FD_ISSET(fd, &r),
+           "the hung-up file is readable in readfds at once");
+    FD_ZERO(&e);
+    FD_SET(60, &e);
+    errno = 0;
+    tap_ok(select(61, NULL, NULL, &e, &tv) == -1 && errno == EBADF,
+           "a closed descriptor in exceptfds alone: EBADF");
+    close(fd);
+}
+
 static void test_mixed_poll(void)
 {
     int mod = open("/modules/0", O_RDONLY), efd = eventfd(0, EFD_NONBLOCK);
@@ -246,6 +289,7 @@ int main(void)
     test_console();
     test_nonblocking_and_timeouts();
     test_select_huge_timeout();
+    test_select_exceptfds_only();
     test_mixed_poll();
     test_blocking_read_woken_by_thread();
     test_poll_woken_by_interrupt();

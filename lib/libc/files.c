@@ -269,18 +269,24 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
     return fd_poll((struct fd_poll *)fds, (unsigned)n, ms_deadline(timeout));
 }
 
-/* One poll entry per descriptor in any of the three sets. */
-static unsigned sets_to_poll(int n, fd_set *r, fd_set *w, fd_set *e,
-                             struct fd_poll *p)
+/* One poll entry per descriptor in readfds or writefds.  A descriptor
+ * only in exceptfds is only checked: exceptfds waits for exceptional
+ * conditions (out-of-band data), which no file here has, and a hang-up
+ * or error, which poll reports whatever is asked, is readfds' and
+ * writefds' business (POSIX).  -EBADF for a bad one. */
+static int sets_to_poll(int n, fd_set *r, fd_set *w, fd_set *e,
+                        struct fd_poll *p)
 {
-    unsigned count = 0;
+    int count = 0;
 
     for (int fd = 0; fd < n; fd++) {
         short want = (short)((r && FD_ISSET(fd, r) ? FILE_READABLE : 0) |
                              (w && FD_ISSET(fd, w) ? FILE_WRITABLE : 0));
 
-        if (want || (e && FD_ISSET(fd, e)))
+        if (want)
             p[count++] = (struct fd_poll){fd, want, 0};
+        else if (e && FD_ISSET(fd, e) && !fd_file(fd))
+            return -EBADF;
     }
     return count;
 }
@@ -316,7 +322,7 @@ static int poll_to_sets(const struct fd_poll *p, unsigned count, fd_set *r,
 int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
     struct fd_poll p[FD_SETSIZE];
-    unsigned count;
+    int count;
     uint64_t deadline = THREAD_FOREVER;
 
     if (n < 0 || n > FD_SETSIZE ||
@@ -331,8 +337,10 @@ int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
                 : (uint64_t)tv->tv_sec * 1000000000 + us);
     }
     count = sets_to_poll(n, r, w, e, p);
-    fd_poll(p, count, deadline);
-    return poll_to_sets(p, count, r, w, e);
+    if (count < 0)
+        return (int)ret(count);
+    fd_poll(p, (unsigned)count, deadline);
+    return poll_to_sets(p, (unsigned)count, r, w, e);
 }
 
 int eventfd(unsigned int initval, int flags)
