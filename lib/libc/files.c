@@ -36,15 +36,6 @@ _Static_assert(sizeof(struct pollfd) == sizeof(struct fd_poll) &&
 
 static struct modfs fs;
 
-/* A negative errno from the table becomes -1 with errno set. */
-static long ret(long r)
-{
-    if (r >= 0)
-        return r;
-    errno = (int)-r;
-    return -1;
-}
-
 static long console_read(struct file *f, void *buf, unsigned long n)
 {
     (void)f;
@@ -130,27 +121,27 @@ int open(const char *path, int flags, ...)
         return (int)ret(devfs_open(path, flags));
     index = modfs_open(&fs, path, flags & ~O_NONBLOCK);
     if (index < 0)
-        return (int)ret(index);
+        return (int)sys_result(index);
     f = file_new(&module_ops, (void *)(intptr_t)index);
     if (!f) {
         modfs_close(&fs, index);
-        return (int)ret(-ENOMEM);
+        return (int)sys_result(-ENOMEM);
     }
     f->flags = flags & O_NONBLOCK;
     fd = fd_install(f);
     if (fd < 0)
         file_put(f);
-    return (int)ret(fd);
+    return (int)sys_result(fd);
 }
 
 int read(int fd, void *buf, size_t n)
 {
-    return (int)ret(fd_read(fd, buf, n));
+    return (int)sys_result(fd_read(fd, buf, n));
 }
 
 int write(int fd, const void *buf, size_t n)
 {
-    return (int)ret(fd_write(fd, buf, n));
+    return (int)sys_result(fd_write(fd, buf, n));
 }
 
 int fsync(int fd)
@@ -165,12 +156,12 @@ int fdatasync(int fd)
 
 int close(int fd)
 {
-    return (int)ret(fd_close(fd));
+    return (int)sys_result(fd_close(fd));
 }
 
 off_t lseek(int fd, off_t off, int whence)
 {
-    return (off_t)ret((long)fd_lseek(fd, off, whence));
+    return (off_t)sys_result((long)fd_lseek(fd, off, whence));
 }
 
 static void fill_stat(struct stat *st, unsigned mode, uint64_t size)
@@ -188,7 +179,7 @@ int fstat(int fd, struct stat *st)
     int r = fd_stat(fd, &fst);
 
     if (r < 0)
-        return (int)ret(r);
+        return (int)sys_result(r);
     fill_stat(st, fst.mode, fst.size);
     return 0;
 }
@@ -199,7 +190,7 @@ int stat(const char *path, struct stat *st)
     int r = modfs_size(&fs, path, &size);
 
     if (r < 0)
-        return (int)ret(r);
+        return (int)sys_result(r);
     fill_stat(st, S_IFREG | 0444, size);
     return 0;
 }
@@ -209,20 +200,20 @@ int isatty(int fd)
     struct file *f = fd_file(fd);
 
     if (!f)
-        return (int)ret(-EBADF) + 1;
+        return (int)sys_result(-EBADF) + 1;
     if (f->ops != &console_ops)
-        return (int)ret(-ENOTTY) + 1;
+        return (int)sys_result(-ENOTTY) + 1;
     return 1;
 }
 
 int dup(int fd)
 {
-    return (int)ret(fd_dup(fd, 0));
+    return (int)sys_result(fd_dup(fd, 0));
 }
 
 int dup2(int fd, int to)
 {
-    return (int)ret(fd_dup2(fd, to));
+    return (int)sys_result(fd_dup2(fd, to));
 }
 
 /* O_RDONLY, O_WRONLY or O_RDWR: what the file's driver can do. */
@@ -244,16 +235,16 @@ int fcntl(int fd, int cmd, ...)
     switch (cmd) {
     case F_GETFL:
         return fd_file(fd) ? fd_get_flags(fd) | access_mode(fd_file(fd))
-                           : (int)ret(-EBADF);
+                           : (int)sys_result(-EBADF);
     case F_SETFL:
-        return (int)ret(fd_set_flags(fd, arg));
+        return (int)sys_result(fd_set_flags(fd, arg));
     case F_DUPFD:
-        return (int)ret(fd_dup(fd, arg));
+        return (int)sys_result(fd_dup(fd, arg));
     case F_GETFD:
     case F_SETFD: /* no exec, so close-on-exec means nothing */
-        return fd_file(fd) ? 0 : (int)ret(-EBADF);
+        return fd_file(fd) ? 0 : (int)sys_result(-EBADF);
     default:
-        return (int)ret(-EINVAL);
+        return (int)sys_result(-EINVAL);
     }
 }
 
@@ -265,7 +256,7 @@ static uint64_t ms_deadline(int ms)
 int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
     if (n > (nfds_t)CONFIG_FD_MAX || (n && !fds))
-        return (int)ret(-EINVAL);
+        return (int)sys_result(-EINVAL);
     return fd_poll((struct fd_poll *)fds, (unsigned)n, ms_deadline(timeout));
 }
 
@@ -304,7 +295,7 @@ static int poll_to_sets(const struct fd_poll *p, unsigned count, fd_set *r,
         FD_ZERO(e);
     for (unsigned i = 0; i < count; i++) {
         if (p[i].got & FD_POLL_INVALID)
-            return (int)ret(-EBADF);
+            return (int)sys_result(-EBADF);
         if (r && (p[i].got & (FILE_READABLE | FILE_HANGUP | FILE_ERROR)) &&
             (p[i].want & FILE_READABLE)) {
             FD_SET(p[i].fd, r);
@@ -327,7 +318,7 @@ int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 
     if (n < 0 || n > FD_SETSIZE ||
         (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)))
-        return (int)ret(-EINVAL);
+        return (int)sys_result(-EINVAL);
     if (tv) { /* past 2^64 ns (584 years) is for ever, not a wrap */
         uint64_t us = (uint64_t)tv->tv_usec * 1000;
 
@@ -338,7 +329,7 @@ int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
     }
     count = sets_to_poll(n, r, w, e, p);
     if (count < 0)
-        return (int)ret(count);
+        return (int)sys_result(count);
     fd_poll(p, (unsigned)count, deadline);
     return poll_to_sets(p, (unsigned)count, r, w, e);
 }
@@ -346,9 +337,9 @@ int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 int eventfd(unsigned int initval, int flags)
 {
     if (flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC))
-        return (int)ret(-EINVAL);
-    return (int)ret(eventfd_open(initval, flags & EFD_SEMAPHORE,
-                                 flags & EFD_NONBLOCK));
+        return (int)sys_result(-EINVAL);
+    return (int)sys_result(eventfd_open(initval, flags & EFD_SEMAPHORE,
+                                        flags & EFD_NONBLOCK));
 }
 
 int eventfd_read(int fd, eventfd_t *value)

@@ -29,12 +29,13 @@ extern char **environ;
 static struct modfs *fs;
 static char describe[96];
 
-static int fail(int err)
+long sys_result(long r)
 {
-    errno = err;
+    if (r >= 0)
+        return r;
+    errno = (int)-r;
     return -1;
 }
-
 
 /* "/modules/<n>" for each module, and the first word of its cmdline. */
 static void add_module_files(const struct boot_info *bi)
@@ -83,7 +84,7 @@ const char *libc_describe(void)
 void *sbrk(ptrdiff_t incr)
 {
     (void)incr;
-    return (void *)(intptr_t)fail(ENOMEM);
+    return (void *)(intptr_t)sys_result(-ENOMEM);
 }
 
 void _exit(int status)
@@ -100,7 +101,7 @@ int kill(int pid, int sig)
 {
     (void)pid;
     (void)sig;
-    return fail(ENOSYS); /* abort() then calls _exit(1) */
+    return (int)sys_result(-ENOSYS); /* abort() then calls _exit(1) */
 }
 
 int gettimeofday(struct timeval *tv, void *tz)
@@ -124,7 +125,7 @@ int clock_gettime(clockid_t id, struct timespec *ts)
     else if (id == CLOCK_REALTIME)
         ns = clock_wall_ns();
     else
-        return fail(EINVAL);
+        return (int)sys_result(-EINVAL);
     ts->tv_sec = (time_t)(ns / 1000000000ull);
     ts->tv_nsec = (long)(ns % 1000000000ull);
     return 0;
@@ -143,19 +144,19 @@ int link(const char *old, const char *new)
 {
     (void)old;
     (void)new;
-    return fail(ENOSYS);
+    return (int)sys_result(-ENOSYS);
 }
 
 int unlink(const char *path)
 {
     (void)path;
-    return fail(EROFS);
+    return (int)sys_result(-EROFS);
 }
 
 /* No processes: what newlib declares for them fails cleanly. */
 int fork(void)
 {
-    return fail(ENOSYS);
+    return (int)sys_result(-ENOSYS);
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])
@@ -163,13 +164,13 @@ int execve(const char *path, char *const argv[], char *const envp[])
     (void)path;
     (void)argv;
     (void)envp;
-    return fail(ENOSYS);
+    return (int)sys_result(-ENOSYS);
 }
 
 int wait(int *status)
 {
     (void)status;
-    return fail(ENOSYS);
+    return (int)sys_result(-ENOSYS);
 }
 
 /* Sleeping is the scheduler's: the CPU halts until the timer, other
@@ -178,7 +179,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 {
     if (!req || req->tv_sec < 0 || req->tv_nsec < 0 ||
         req->tv_nsec >= 1000000000L)
-        return fail(EINVAL);
+        return (int)sys_result(-EINVAL);
     thread_sleep_ns((uint64_t)req->tv_sec * 1000000000ull +
                     (uint64_t)req->tv_nsec);
     if (rem)

@@ -16,5 +16,8 @@ void libc_threads_init(void);
 uint64_t libc_heap_peak(void);
 /* One phrase for the boot dump: heap size, files. */
 const char *libc_describe(void);
+/* What a system call returns for r, a result or a negative errno (the
+ * descriptor table's convention): r, or -1 with errno set to -r. */
+long sys_result(long r);
 
 #endif
