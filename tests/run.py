@@ -631,6 +631,22 @@ def timers_selftest(machine, name):
         check=tap_all_ok(10))
 
 
+def fault_stop(machine, args, what, *lines, forbid=()):
+    """fault-test stopping the VM with the CPU exception status, printing
+    lines."""
+    return Boot(f"fault-test {machine} {what}", "fault-test", machine,
+                append=f"-- {args}", status=debug_exit(TERN_EXIT_FAULT),
+                forbid=forbid, expect=list(lines))
+
+
+def overflow(thread):
+    return (rf"^tern: fatal: stack overflow in thread {thread} "
+            r"\(guard page 0x[0-9a-f]+ touched\)$")
+
+
+DOUBLE_FAULT = r"^tern: fatal: CPU exception 8 \(#DF double fault\)"
+
+
 # A CPU-bound process, bounded in time even if the test runner dies.
 HOG = "import time\nend = time.time() + 150\nwhile time.time() < end: pass"
 
@@ -724,12 +740,11 @@ def boot_tests(tmp):
                     r"^# 1021 eventfds opened before the table was full$",
                     r"^ok \d+ - select with only exceptfds \(console, a hung-up file\) waits out its 30 ms$"],
             check=tap_all_ok(28)))
-        tests.append(Boot(
-            f"fault-test {m} null dereference", "fault-test", m,
-            append="-- null", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-            expect=[r"^tern: fatal: CPU exception 14 \(#PF page fault\), error code 0x0, rip 0x[0-9a-f]+, cr2 0x0$",
-                    r"^tern: backtrace: 0x[0-9a-f]+ <fault\+0x[0-9a-f]+> .*<main\+0x[0-9a-f]+>",
-                    rf"^tern: stopping with status {TERN_EXIT_FAULT}$"]))
+        tests.append(fault_stop(
+            m, "null", "null dereference",
+            r"^tern: fatal: CPU exception 14 \(#PF page fault\), error code 0x0, rip 0x[0-9a-f]+, cr2 0x0$",
+            r"^tern: backtrace: 0x[0-9a-f]+ <fault\+0x[0-9a-f]+> .*<main\+0x[0-9a-f]+>",
+            rf"^tern: stopping with status {TERN_EXIT_FAULT}$"))
     # Booted by hand, without the harness's KEY=tern: the getenv check is
     # a TAP skip with its reason, not a failure.
     tests.append(Boot(
@@ -758,41 +773,27 @@ def boot_tests(tmp):
         Boot("hello microvm debugcon and com1", "hello", "microvm",
              extra=("-debugcon", f"file:{tmp}/debugcon.log"),
              expect=[r"consoles: com1,debugcon", r"^Hello from Tern$"]),
-        Boot("fault-test pc stack overflow", "fault-test", "pc",
-             append="-- stack", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: stack overflow in thread main \(guard page 0x[0-9a-f]+ touched\)$",
-                     r"^tern: fatal: CPU exception 8 \(#DF double fault\)"]),
-        Boot("fault-test microvm thread stack overflow", "fault-test",
-             "microvm", append="-- thread-stack",
-             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: stack overflow in thread overflow \(guard page 0x[0-9a-f]+ touched\)$"]),
-        Boot("fault-test pc frame larger than main's stack and guard",
-             "fault-test", "pc", append="-- big-frame",
-             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: stack overflow in thread main \(guard page 0x[0-9a-f]+ touched\)$"]),
-        Boot("fault-test q35 frame larger than a thread's stack and guard",
-             "fault-test", "q35", append="-- thread-big-frame",
-             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: stack overflow in thread bigframe \(guard page 0x[0-9a-f]+ touched\)$"]),
+        fault_stop("pc", "stack", "stack overflow", overflow("main"), DOUBLE_FAULT),
+        fault_stop("microvm", "thread-stack", "thread stack overflow",
+                   overflow("overflow")),
+        fault_stop("pc", "big-frame", "frame larger than main's stack and guard",
+                   overflow("main")),
+        fault_stop("q35", "thread-big-frame",
+                   "frame larger than a thread's stack and guard",
+                   overflow("bigframe")),
         # gcc's probe for a VLA touches the top of a page after moving rsp
         # onto it: with one guard page, rsp was a page below the guard, in
         # a neighbour's memory, and the #PF frame and the whole report were
         # written there (a #PF, not a #DF; silent when that page was ROM).
-        Boot("fault-test pc variable-length array past a thread's stack",
-             "fault-test", "pc", append="-- thread-vla",
-             status=debug_exit(TERN_EXIT_FAULT), forbid=(r"CPU exception 14",),
-             expect=[r"^tern: fatal: stack overflow in thread vla \(guard page 0x[0-9a-f]+ touched\)$",
-                     r"^tern: fatal: CPU exception 8 \(#DF double fault\)"]),
-        Boot("fault-test microvm variable-length array past main's stack",
-             "fault-test", "microvm", append="-- vla 300000",
-             status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: stack overflow in thread main \(guard page 0x[0-9a-f]+ touched\)$"]),
+        fault_stop("pc", "thread-vla", "variable-length array past a thread's stack",
+                   overflow("vla"), DOUBLE_FAULT, forbid=(r"CPU exception 14",)),
+        fault_stop("microvm", "vla 300000",
+                   "variable-length array past main's stack", overflow("main")),
         Boot("fault-test pc 48 KiB on main's stack fits (Kconfig default 64)",
              "fault-test", "pc", append="tern.exit=debugexit -- vla 49152",
              status=debug_exit(2), expect=[r"^tern: exit status 2$"]),
-        Boot("fault-test q35 the #DF stack has a guard page", "fault-test",
-             "q35", append="-- ist-guard", status=debug_exit(TERN_EXIT_FAULT),
-             forbid=(), expect=[r"^tern: fatal: stack overflow in thread #DF handler "]),
+        fault_stop("q35", "ist-guard", "the #DF stack has a guard page",
+                   r"^tern: fatal: stack overflow in thread #DF handler "),
         Boot("fault-test pc a console that faults in the report ends the VM",
              "fault-test", "pc", append="-- console-fault",
              status=debug_exit(TERN_EXIT_FAULT), forbid=(),
@@ -813,12 +814,10 @@ def boot_tests(tmp):
              status=debug_exit(TERN_EXIT_FAULT),
              expect=[r"^tern: exit status 0$", r"^tern: fatal: CPU exception 14 "],
              check=count_lines(r"stopping with status 113", 1)),
-        Boot("fault-test q35 invalid opcode", "fault-test", "q35",
-             append="-- ud", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: CPU exception 6 \(#UD invalid opcode\)"]),
-        Boot("fault-test microvm divide error", "fault-test", "microvm",
-             append="-- div0", status=debug_exit(TERN_EXIT_FAULT), forbid=(),
-             expect=[r"^tern: fatal: CPU exception 0 \(#DE divide error\)"]),
+        fault_stop("q35", "ud", "invalid opcode",
+                   r"^tern: fatal: CPU exception 6 \(#UD invalid opcode\)"),
+        fault_stop("microvm", "div0", "divide error",
+                   r"^tern: fatal: CPU exception 0 \(#DE divide error\)"),
         Boot("sched-selftest q35 a real deadlock is still reported",
              "sched-selftest", "q35", append="tern.exit=debugexit -- deadlock",
              status=debug_exit(112), forbid=(),
@@ -1020,10 +1019,8 @@ def paging_tests():
     faults = [("write-text", "pc", "3"), ("write-rodata", "q35", "3"),
               ("exec-data", "microvm", "11"), ("exec-stack", "pc", "11"),
               ("exec-heap", "q35", "11")]
-    tests = [Boot(f"fault-test {m} {how} faults", "fault-test", m,
-                  append=f"-- {how}", status=debug_exit(TERN_EXIT_FAULT),
-                  forbid=(), expect=[pf.format(code=code),
-                                     rf"^tern: stopping with status {TERN_EXIT_FAULT}$"])
+    tests = [fault_stop(m, how, f"{how} faults", pf.format(code=code),
+                        rf"^tern: stopping with status {TERN_EXIT_FAULT}$")
              for how, m, code in faults]
     tests += [
         Boot("fault-test q35 mmio-high maps far above RAM", "fault-test",
