@@ -118,7 +118,7 @@ int open(const char *path, int flags, ...)
     int fd;
 
     if (devfs_path(path))
-        return (int)ret(devfs_open(path, flags));
+        return (int)sys_result(devfs_open(path, flags));
     index = modfs_open(&fs, path, flags & ~O_NONBLOCK);
     if (index < 0)
         return (int)sys_result(index);
@@ -146,7 +146,7 @@ int write(int fd, const void *buf, size_t n)
 
 int fsync(int fd)
 {
-    return (int)ret(fd_sync(fd));
+    return (int)sys_result(fd_sync(fd));
 }
 
 int fdatasync(int fd)
