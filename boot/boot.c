@@ -12,6 +12,7 @@
 #include <tern/exit.h>
 #include <tern/log.h>
 #include <tern/mm.h>
+#include <tern/pci.h>
 #include <tern/platform.h>
 #include <tern/tern.h>
 #include <tern/thread.h>
@@ -119,6 +120,9 @@ void boot_main(struct boot_info *bi)
     boot_mark("memory");
     clock_init();
     boot_mark("clock");
+#ifdef CONFIG_PCI
+    pci_init();
+#endif
 #ifdef CONFIG_LIBC_NEWLIB
     sched_init(exit);
 #else

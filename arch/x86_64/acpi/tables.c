@@ -489,3 +489,49 @@ int acpi_find_dsdt(const struct phys_window *w, uint64_t rsdp_hint,
     *addr = dsdt;
     return 0;
 }
+
+#define MCFG_ENTRIES 44
+#define MCFG_ENTRY_LEN 16
+#define ECAM_BUS_SHIFT 20
+#define ECAM_ADDR_LIMIT (1ull << 52)
+
+int acpi_find_mcfg(const struct phys_window *w, uint64_t rsdp_hint,
+                   struct acpi_mcfg *out, char *why, unsigned whylen)
+{
+    struct ctx c = {w, why, whylen};
+    uint64_t rsdp = resolve_rsdp(&c, rsdp_hint), mcfg;
+    bool used_xsdt = false;
+    uint32_t len;
+
+    memset(out, 0, sizeof(*out));
+    if (!rsdp)
+        return fail(&c, "no ACPI RSDP");
+    mcfg = find_table(&c, rsdp, "MCFG", &used_xsdt);
+    if (!mcfg || (len = table_len(&c, mcfg, "MCFG")) == 0)
+        return fail(&c, "no valid MCFG");
+    for (uint32_t at = MCFG_ENTRIES; at + MCFG_ENTRY_LEN <= len;
+         at += MCFG_ENTRY_LEN) {
+        bool ok = true;
+        uint64_t base = read_le(&c, mcfg + at, 8, &ok);
+        uint16_t seg = (uint16_t)read_le(&c, mcfg + at + 8, 2, &ok);
+        uint8_t first = (uint8_t)read_le(&c, mcfg + at + 10, 1, &ok);
+        uint8_t last = (uint8_t)read_le(&c, mcfg + at + 11, 1, &ok);
+
+        if (!ok || seg != 0)
+            continue;
+        if (!base || (base & ((1ull << ECAM_BUS_SHIFT) - 1)))
+            return fail(&c, "MCFG ECAM base 0x%llx not 1 MiB-aligned",
+                        (unsigned long long)base);
+        if (first > last)
+            return fail(&c, "MCFG bus range %u-%u reversed", first, last);
+        if (base >= ECAM_ADDR_LIMIT ||
+            ((uint64_t)last + 1) << ECAM_BUS_SHIFT > ECAM_ADDR_LIMIT - base)
+            return fail(&c, "MCFG ECAM 0x%llx buses %u-%u past the address "
+                        "space", (unsigned long long)base, first, last);
+        out->base = base;
+        out->bus_first = first;
+        out->bus_last = last;
+        return 0;
+    }
+    return fail(&c, "the MCFG has no entry for segment 0");
+}

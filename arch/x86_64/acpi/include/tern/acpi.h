@@ -78,6 +78,17 @@ int acpi_mmio_check(uint64_t addr, uint64_t len, const struct mem_range *ram,
 /* The kernel's use of acpi_mmio_check: against usable RAM and the image. */
 int acpi_mmio_safe(uint64_t addr, uint64_t len, char *why, unsigned whylen);
 
+/* PCI Express ECAM from the MCFG table (PCI Firmware 3.2, 4.1.2): the
+ * first entry for segment 0.  base is bus 0's address even when bus_first
+ * is above 0.  0, or -1 with why[] (no MCFG, no segment-0 entry, a base
+ * not 1 MiB-aligned, a bus range reversed or past the address space). */
+struct acpi_mcfg {
+    uint64_t base;
+    uint8_t bus_first, bus_last;
+};
+int acpi_find_mcfg(const struct phys_window *w, uint64_t rsdp_hint,
+                   struct acpi_mcfg *out, char *why, unsigned whylen);
+
 /* One register write of the S5 sequence. */
 struct acpi_reg_write {
     uint64_t addr;  /* port or physical address */
