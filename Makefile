@@ -210,6 +210,10 @@ PURE_SRCS := \
   lib/libc/modfs.c \
   lib/mm/memmap.c \
   lib/mm/page_alloc.c \
+  lib/pci/bar.c \
+  lib/pci/caps.c \
+  lib/pci/log.c \
+  lib/pci/scan.c \
   lib/sched/queue.c \
   lib/time/tsc_rate.c \
   lib/virtio/mmio_check.c \

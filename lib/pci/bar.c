@@ -49,7 +49,7 @@ static const char *bar_decode(const struct bar_probe *p, struct pci_bar *b)
             mask |= 0xffff0000u;
         orig = p->orig_lo & ~3u;
         if (!mask)
-            return orig ? "assigned, but sizes to 0" : NULL;
+            return "decodes no address bits";
         size = (uint32_t)(~mask + 1);
         if (size & (size - 1))
             return "size mask not contiguous";
@@ -73,10 +73,11 @@ static const char *bar_decode(const struct bar_probe *p, struct pci_bar *b)
         } else if (mask) {
             mask |= 0xffffffff00000000ull;
         }
-        if (!mask)
-            return orig ? "assigned, but sizes to 0" : NULL;
+        if (!mask) /* a slot not in use reads 0 and sizes to 0 */
+            return (p->orig_lo || p->orig_hi) ? "decodes no address bits"
+                                              : NULL;
         size = ~mask + 1;
-        if (size == 0 || (size & (size - 1)))
+        if (size & (size - 1))
             return "size mask not contiguous";
         if (size > PCI_BAR_MAX_SIZE)
             return "size beyond 1 TiB";

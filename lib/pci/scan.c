@@ -134,7 +134,8 @@ static bool scan_function(struct walk *w, unsigned bus, unsigned dev,
     } else {
         s->n++;
         pci_read_bars(w->acc, s, d);
-        pci_read_caps(w->acc, s, d);
+        if (d->header_type <= HEADER_BRIDGE) /* CardBus's list is elsewhere */
+            pci_read_caps(w->acc, s, d);
         pci_log_function(d);
     }
     if (d->header_type == HEADER_BRIDGE)
@@ -142,7 +143,7 @@ static bool scan_function(struct walk *w, unsigned bus, unsigned dev,
     else if (d->header_type > HEADER_CARDBUS) {
         char bdf[16];
 
-        pr_warn("pci: %s %04x:%04x: unknown header type 0x%x", 
+        pr_warn("pci: %s %04x:%04x: unknown header type 0x%x",
                 pci_bdf(d, bdf, sizeof(bdf)), d->vendor, d->device,
                 d->header_type);
         s->refused++;
