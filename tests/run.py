@@ -675,8 +675,60 @@ class BusyHostBoots:
                 h.wait()
 
 
+def pci_boots(tmp):
+    """pci-list on pc (ports 0xcf8/0xcfc, a pci-bridge) and q35 (ECAM, a
+    pcie-root-port), each with a device behind the bridge: every function
+    at the slot given, with the BAR sizes QEMU 7.2's devices ask for."""
+    def common(m):
+        disk = os.path.join(tmp, f"pci-disk-{m}.raw")
+        with open(disk, "wb") as f:
+            f.truncate(64 * 1024)
+        return ["-drive", f"file={disk},if=none,format=raw,id=d0",
+                "-device", "virtio-rng-pci,addr=5",
+                "-device", "virtio-blk-pci,drive=d0,addr=6"]
+    rng = (r"1af4:1005 under root pin A line 1[01] bar0 io\+0x20 "
+           r"bar1 mem\+0x1000 bar4 mem64p\+0x4000 msix 2")
+    blk = (r"1af4:1001 under root pin A line 1[01] bar0 io\+0x80 "
+           r"bar1 mem\+0x1000 bar4 mem64p\+0x4000 msix 2")
+    behind = (r"1af4:1044 under 00:07\.0 pin A line 1[01] bar1 mem\+0x1000 "
+              r"bar4 mem64p\+0x4000 msix 2")
+    tests = []
+    for m, mech, bridge, bridge_line, child in (
+            ("pc", "ports 0xcf8/0xcfc",
+             ["-device", "pci-bridge,id=br1,chassis_nr=1,addr=7",
+              "-device", "virtio-rng-pci,bus=br1,addr=3,disable-legacy=on"],
+             r"1b36:0001 under root pin A line 1[01] bar0 mem64\+0x100 "
+             r"bridge 1-1", "01:03.0"),
+            ("q35", "ECAM 0xb0000000 buses 0-255",
+             ["-device", "pcie-root-port,id=rp1,chassis=1,addr=7",
+              "-device", "virtio-rng-pci,bus=rp1"],
+             r"1b36:000c under root pin A line 1[01] bar0 mem\+0x1000 "
+             r"msix 1 bridge 1-1", "01:00.0")):
+        tests.append(Boot(
+            f"pci-list {m}: functions behind a bridge, BAR sizes, {mech}",
+            "pci-list", m, append="tern.exit=debugexit tern.loglevel=debug "
+            "-- --bind", extra=common(m) + bridge, status=debug_exit(0),
+            expect=[rf"^tern: pci: 8 function\(s\) on 2 bus\(es\) through "
+                    rf"{re.escape(mech)}$",
+                    rf"^pci-list: 8 function\(s\) through {re.escape(mech)}$",
+                    rf"^pci-list: 00:05\.0 {rng} msix-vector \d+$",
+                    rf"^pci-list: 00:06\.0 {blk} msix-vector \d+$",
+                    rf"^pci-list: 00:07\.0 {bridge_line}",
+                    rf"^pci-list: {re.escape(child)} {behind} msix-vector \d+$",
+                    rf"^tern: pci: {re.escape(child)} 1af4:1044 class ",
+                    r"^tern: exit status 0$"],
+            forbid=(r"tern: fatal", r"tern: warning: pci", r"vector -1")))
+    tests.append(Boot(
+        "pci-list microvm: no PCI, nothing found, no fault", "pci-list",
+        "microvm", append="tern.exit=debugexit", status=debug_exit(0),
+        expect=[r"^tern: pci: no configuration mechanism",
+                r"^pci-list: 0 function\(s\) through none$",
+                r"^tern: exit status 0$"]))
+    return tests
+
+
 def boot_tests(tmp):
-    tests = [BusyHostBoots()]
+    tests = [BusyHostBoots(), *pci_boots(tmp)]
     hello = [r"^Hello from Tern$", r"^tern: exit status 0$",
              r"^tern: usable RAM: \d+ KiB"]
     for m in ("pc", "q35", "microvm"):
