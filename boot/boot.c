@@ -14,6 +14,7 @@
 #include <tern/mm.h>
 #include <tern/pci.h>
 #include <tern/platform.h>
+#include <tern/virtio_pci.h>
 #include <tern/tern.h>
 #include <tern/thread.h>
 #include <tern/time.h>
@@ -122,6 +123,9 @@ void boot_main(struct boot_info *bi)
     boot_mark("clock");
 #ifdef CONFIG_PCI
     pci_init();
+#endif
+#ifdef CONFIG_VIRTIO_PCI
+    virtio_pci_init();
 #endif
 #ifdef CONFIG_LIBC_NEWLIB
     sched_init(exit);

@@ -727,8 +727,52 @@ def pci_boots(tmp):
     return tests
 
 
+def virtio_pci_boots(tmp):
+    """virtio-pci --rng on pc and q35: one virtio-rng per transport and
+    interrupt kind (modern and legacy, MSI-X and INTx: QEMU's
+    disable-modern=on, disable-legacy=on and vectors=0), each read end to
+    end through queue 0 to its interrupt; and a virtio-blk listed."""
+    devs = [("05", "virtio-rng-pci,addr=5", "pci-modern", "MSI-X"),
+            ("06", "virtio-rng-pci,addr=6,disable-modern=on", "pci-legacy",
+             "MSI-X"),
+            ("08", "virtio-rng-pci,addr=8,disable-legacy=on,vectors=0",
+             "pci-modern", r"INTx line 1[01]"),
+            ("09", "virtio-rng-pci,addr=9,disable-modern=on,vectors=0",
+             "pci-legacy", r"INTx line 1[01]")]
+    # VERSION_1 (bit 32) offered on modern, 32 bits only on legacy.
+    features = {"pci-modern": r"0x[0-9a-f]*[13579bdf][0-9a-f]{8}",
+                "pci-legacy": r"0x[0-9a-f]{1,8}"}
+    tests = []
+    for m in ("pc", "q35"):
+        disk = os.path.join(tmp, f"virtio-pci-{m}.raw")
+        with open(disk, "wb") as f:
+            f.truncate(64 * 1024)
+        extra = ["-drive", f"file={disk},if=none,format=raw,id=d0",
+                 "-device", "virtio-blk-pci,drive=d0,addr=7"]
+        expect = [r"^virtio-pci: 5 device\(s\)$",
+                  r"^virtio-pci: virtio-blk@pci:00:07\.0 transport pci-modern "
+                  r"id 2 features " + features["pci-modern"] +
+                  r" queue0 256 driver none$",
+                  r"^tern: exit status 0$"]
+        for slot, dev, transport, irq in devs:
+            name = re.escape(f"virtio-rng@pci:00:{slot}.0")
+            extra += ["-device", dev]
+            expect += [rf"^virtio-pci: {name} transport {transport} id 4 "
+                       rf"features {features[transport]} queue0 8 driver none$",
+                       rf"^tern: virtio: {name}: {irq}$",
+                       rf"^virtio-pci: {name}: rng interrupt, used idx 1, "
+                       r"id 0, len 16$"]
+        tests.append(Boot(
+            f"virtio-pci {m}: modern and legacy, MSI-X and INTx, virtio-rng "
+            "read end to end", "virtio-pci", m,
+            append="tern.exit=debugexit tern.loglevel=debug -- --rng",
+            extra=extra, status=debug_exit(0), expect=expect,
+            forbid=(r"tern: fatal", r"tern: (warning|error): (pci|virtio)")))
+    return tests
+
+
 def boot_tests(tmp):
-    tests = [BusyHostBoots(), *pci_boots(tmp)]
+    tests = [BusyHostBoots(), *pci_boots(tmp), *virtio_pci_boots(tmp)]
     hello = [r"^Hello from Tern$", r"^tern: exit status 0$",
              r"^tern: usable RAM: \d+ KiB"]
     for m in ("pc", "q35", "microvm"):

@@ -2,3 +2,5 @@ obj-$(CONFIG_VIRTIO) += lib/virtio/virtio.c
 obj-$(CONFIG_VIRTIO_MMIO) += lib/virtio/mmio.c lib/virtio/mmio_check.c \
                              lib/virtio/mmio_dsdt.c lib/virtio/mmio_discover.c \
                              lib/virtio/mmio_words.c
+obj-$(CONFIG_VIRTIO_PCI) += lib/virtio/pci.c lib/virtio/pci_caps.c \
+                            lib/virtio/pci_modern.c lib/virtio/pci_legacy.c
