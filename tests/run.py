@@ -768,6 +768,24 @@ def virtio_pci_boots(tmp):
             append="tern.exit=debugexit tern.loglevel=debug -- --rng",
             extra=extra, status=debug_exit(0), expect=expect,
             forbid=(r"tern: fatal", r"tern: (warning|error): (pci|virtio)")))
+    # A 1 GiB BAR does not fit SeaBIOS's 32-bit hole: it moves the 64-bit
+    # BARs above 4 GiB, past the last RAM, and the modern transport's
+    # regions are mapped and used there.
+    tests.append(Boot(
+        "virtio-pci pc 3G: 64-bit BARs above 4 GiB, virtio-rng read there",
+        "virtio-pci", "pc", "3G",
+        append="tern.exit=debugexit tern.loglevel=debug -- --rng",
+        extra=["-object", "memory-backend-ram,id=hm,size=1G",
+               "-device", "ivshmem-plain,memdev=hm,addr=5",
+               "-device", "virtio-rng-pci,addr=6,disable-legacy=on"],
+        status=debug_exit(0),
+        expect=[r"^tern: pci: 00:05\.0 1af4:1110 .* bar2 mem64 pref "
+                r"0x1[0-9a-f]{8}\+0x40000000$",
+                r"^tern: pci: 00:06\.0 1af4:1044 .* bar4 mem64 pref "
+                r"0x1[0-9a-f]{8}\+0x4000 msix 2@bar1$",
+                r"^virtio-pci: virtio-rng@pci:00:06\.0: rng interrupt, "
+                r"used idx 1, id 0, len 16$"],
+        forbid=(r"tern: fatal", r"tern: (warning|error): (pci|virtio)")))
     return tests
 
 
