@@ -85,7 +85,8 @@ FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
                 ("e820", "E820 decoder and sanitiser", 0.5),
                 ("cmdline", "command-line parser", 0.5),
                 ("elf", "pvhload ELF validation", 0.5),
-                ("mmio_dsdt", "DSDT virtio-mmio objects", 0.5))
+                ("mmio_dsdt", "DSDT virtio-mmio objects", 0.5),
+                ("pci", "PCI enumeration and virtio PCI layout", 0.5))
 
 
 def run_fuzz(res):

@@ -217,9 +217,61 @@ def mmio_dsdt_seeds():
     }
 
 
+# ---- PCI: records of bus, dev<<3|fn, 256 config bytes, 6 BAR masks -------
+def pci_fn(bus, dev, fn, vendor, device, header=0, bars=(), caps=(),
+           bridge=None):
+    cfg = bytearray(256)
+    masks = [0] * 6
+    struct.pack_into("<HHHH", cfg, 0, vendor, device, 0x0103, 0x0010)
+    cfg[0x0b] = 0x01
+    cfg[0x0e] = header
+    for i, (value, mask) in bars:
+        struct.pack_into("<I", cfg, 0x10 + 4 * i, value)
+        masks[i] = mask
+    if bridge:
+        cfg[0x18:0x1b] = bytes([bus, bridge[0], bridge[1]])
+    if caps:
+        cfg[0x34] = caps[0][0]
+        for k, (off, body) in enumerate(caps):
+            nxt = caps[k + 1][0] if k + 1 < len(caps) else 0
+            cfg[off:off + len(body)] = body
+            cfg[off + 1] = nxt
+    cfg[0x3c:0x3e] = bytes([11, 1])
+    return bytes([bus, dev << 3 | fn]) + bytes(cfg) + \
+        struct.pack("<6I", *masks)
+
+
+def virtio_cap(cfg_type, bar, off, length, extra=b""):
+    body = bytes([9, 0, 16 + len(extra), cfg_type, bar, 0, 0, 0]) + \
+        struct.pack("<II", off, length) + extra
+    return body
+
+
+def pci_seeds():
+    modern = [(0x40, bytes([0x11, 0, 1, 0]) + struct.pack("<II", 1, 0x801)),
+              (0x50, virtio_cap(1, 4, 0, 0x1000)),
+              (0x60, virtio_cap(3, 4, 0x1000, 0x1000)),
+              (0x70, virtio_cap(4, 4, 0x2000, 0x1000)),
+              (0x80, virtio_cap(2, 4, 0x3000, 0x1000, struct.pack("<I", 4)))]
+    bars = [(0, (0xc001, 0xffffffe1)), (1, (0xfe600000, 0xfffff000)),
+            (4, (0xfea0000c, 0xffffc00c)), (5, (0, 0xffffffff))]
+    pc = pci_fn(0, 0, 0, 0x8086, 0x1237) + \
+        pci_fn(0, 1, 0, 0x8086, 0x7000, header=0x80) + \
+        pci_fn(0, 1, 1, 0x8086, 0x7010, bars=[(4, (0xd0a1, 0xfff1))]) + \
+        pci_fn(0, 3, 0, 0x1af4, 0x1001, bars=bars, caps=modern) + \
+        pci_fn(0, 4, 0, 0x1b36, 0x0001, header=1, bridge=(1, 1)) + \
+        pci_fn(1, 3, 0, 0x1af4, 0x1041, bars=bars[1:], caps=modern)
+    loop = pci_fn(0, 4, 0, 0x1b36, 0x0001, header=1, bridge=(1, 2)) + \
+        pci_fn(1, 0, 0, 0x1b36, 0x0001, header=1, bridge=(1, 1)) + \
+        pci_fn(1, 1, 0, 0x1b36, 0x0001, header=1, bridge=(0, 0))
+    return {"pc-virtio-bridge": pc, "bridge-loop": loop,
+            "one-virtio": pci_fn(0, 5, 0, 0x1af4, 0x1044, bars=bars,
+                                 caps=modern)}
+
+
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
-         "mmio_dsdt": mmio_dsdt_seeds}
+         "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds}
 
 
 def main(outdir, targets):
