@@ -728,32 +728,57 @@ def pci_boots(tmp):
     return tests
 
 
+def shared_intx_line(out):
+    """None when two virtio devices were bound to the same INTx line."""
+    lines = re.findall(r"^tern: virtio: \S+: INTx line (\d+)$", out, re.M)
+    return None if len(lines) > len(set(lines)) else \
+        f"no two devices share an INTx line: {lines}"
+
+
 def virtio_pci_boots(tmp):
-    """virtio-pci --rng on pc and q35: one virtio-rng per transport and
-    interrupt kind (modern and legacy, MSI-X and INTx: QEMU's
+    """virtio-pci --rng --blk on pc and q35: one virtio-rng per transport
+    and interrupt kind (modern and legacy, MSI-X and INTx: QEMU's
     disable-modern=on, disable-legacy=on and vectors=0), each read end to
-    end through queue 0 to its interrupt; and a virtio-blk listed."""
+    end through queue 0 to its interrupt, two of them sharing an INTx
+    line with no handler called for the other's interrupt; a modern and
+    a legacy virtio-blk whose capacity reads the same before and after
+    MSI-X moves the legacy config."""
     devs = [("05", "virtio-rng-pci,addr=5", "pci-modern", "MSI-X"),
             ("06", "virtio-rng-pci,addr=6,disable-modern=on", "pci-legacy",
              "MSI-X"),
             ("08", "virtio-rng-pci,addr=8,disable-legacy=on,vectors=0",
              "pci-modern", r"INTx line 1[01]"),
             ("09", "virtio-rng-pci,addr=9,disable-modern=on,vectors=0",
+             "pci-legacy", r"INTx line 1[01]"),
+            ("0c", "virtio-rng-pci,addr=0xc,disable-modern=on,vectors=0",
              "pci-legacy", r"INTx line 1[01]")]
     # VERSION_1 (bit 32) offered on modern, 32 bits only on legacy.
     features = {"pci-modern": r"0x[0-9a-f]*[13579bdf][0-9a-f]{8}",
                 "pci-legacy": r"0x[0-9a-f]{1,8}"}
     tests = []
     for m in ("pc", "q35"):
-        disk = os.path.join(tmp, f"virtio-pci-{m}.raw")
-        with open(disk, "wb") as f:
-            f.truncate(64 * 1024)
-        extra = ["-drive", f"file={disk},if=none,format=raw,id=d0",
-                 "-device", "virtio-blk-pci,drive=d0,addr=7"]
-        expect = [r"^virtio-pci: 5 device\(s\)$",
+        extra = []
+        for i in range(2):
+            disk = os.path.join(tmp, f"virtio-pci-{m}-{i}.raw")
+            with open(disk, "wb") as f:
+                f.truncate(64 * 1024)
+            extra += ["-drive", f"file={disk},if=none,format=raw,id=d{i}"]
+        extra += ["-device", "virtio-blk-pci,drive=d0,addr=7",
+                  "-device", "virtio-blk-pci,drive=d1,addr=0xa,"
+                  "disable-modern=on"]
+        expect = [r"^virtio-pci: 7 device\(s\)$",
                   r"^virtio-pci: virtio-blk@pci:00:07\.0 transport pci-modern "
                   r"id 2 features " + features["pci-modern"] +
                   r" queue0 256 driver none$",
+                  r"^virtio-pci: virtio-blk@pci:00:0a\.0 transport pci-legacy "
+                  r"id 2 features " + features["pci-legacy"] +
+                  r" queue0 256 driver none$",
+                  r"^virtio-pci: virtio-blk@pci:00:07\.0: capacity 128 "
+                  r"sectors, after interrupt bound, 128 sectors$",
+                  r"^virtio-pci: virtio-blk@pci:00:0a\.0: capacity 128 "
+                  r"sectors, after interrupt bound, 128 sectors$",
+                  r"^tern: virtio: virtio-blk@pci:00:0a\.0: MSI-X$",
+                  r"^virtio-pci: handler calls with nothing pending 0$",
                   r"^tern: exit status 0$"]
         for slot, dev, transport, irq in devs:
             name = re.escape(f"virtio-rng@pci:00:{slot}.0")
@@ -764,10 +789,11 @@ def virtio_pci_boots(tmp):
                        rf"^virtio-pci: {name}: rng interrupt, used idx 1, "
                        r"id 0, len 16$"]
         tests.append(Boot(
-            f"virtio-pci {m}: modern and legacy, MSI-X and INTx, virtio-rng "
-            "read end to end", "virtio-pci", m,
-            append="tern.exit=debugexit tern.loglevel=debug -- --rng",
+            f"virtio-pci {m}: modern and legacy, MSI-X and shared INTx, "
+            "virtio-rng read end to end, virtio-blk config", "virtio-pci", m,
+            append="tern.exit=debugexit tern.loglevel=debug -- --rng --blk",
             extra=extra, status=debug_exit(0), expect=expect,
+            check=shared_intx_line,
             forbid=(r"tern: fatal", r"tern: (warning|error): (pci|virtio)")))
     # A 1 GiB BAR does not fit SeaBIOS's 32-bit hole: it moves the 64-bit
     # BARs above 4 GiB, past the last RAM, and the modern transport's
