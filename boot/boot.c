@@ -127,6 +127,9 @@ void boot_main(struct boot_info *bi)
 #ifdef CONFIG_VIRTIO_PCI
     virtio_pci_init();
 #endif
+#ifdef CONFIG_PCI
+    boot_mark("pci");
+#endif
 #ifdef CONFIG_LIBC_NEWLIB
     sched_init(exit);
 #else

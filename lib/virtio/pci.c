@@ -33,10 +33,21 @@ static const char *kind(unsigned id)
     }
 }
 
+/* A reset disables every queue and forgets the MSI-X vectors (QEMU sets
+ * them to NO_VECTOR): queues start over, the config vector is written
+ * again when MSI-X is bound, whichever order the driver chose. */
 void vpci_wait_reset(struct virtio_dev *dev)
 {
+    struct vpci *t = vpci_of(dev);
+
     for (unsigned i = 0; i < RESET_SPINS && dev->ops->get_status(dev); i++)
         cpu_pause();
+    t->queues_enabled = 0;
+    for (unsigned q = 0; q < VPCI_MAX_QUEUES; q++)
+        t->queue_notify[q] = NULL;
+    if (t->msix && !dev->ops->get_status(dev) &&
+        !t->set_config_vector(t, VPCI_MSIX_ENTRY))
+        virtio_dev_broken(dev, "config MSI-X vector not kept after reset");
 }
 
 /* One config-space snapshot, so the capabilities are read once. */

@@ -58,7 +58,8 @@ uint32_t vpci_irq_ack(struct virtio_dev *dev);
 /* A queue just enabled gets the MSI-X vector too, when it is on. */
 bool vpci_queue_vector(struct vpci *t, unsigned q);
 
-/* Wait (bounded) for a reset to read back as status 0. */
+/* Wait (bounded) for a reset to read back as status 0; then no queue
+ * is enabled, and MSI-X's config vector is set again. */
 void vpci_wait_reset(struct virtio_dev *dev);
 
 #endif
