@@ -678,15 +678,18 @@ class BusyHostBoots:
 
 def pci_boots(tmp):
     """pci-list on pc (ports 0xcf8/0xcfc, a pci-bridge) and q35 (ECAM, a
-    pcie-root-port), each with a device behind the bridge: every function
-    at the slot given, with the BAR sizes QEMU 7.2's devices ask for."""
+    pcie-root-port), each with a device behind the bridge and a
+    multi-function device (functions 0 and 3): every function at the slot
+    given, with the BAR sizes QEMU 7.2's devices ask for."""
     def common(m):
         disk = os.path.join(tmp, f"pci-disk-{m}.raw")
         with open(disk, "wb") as f:
             f.truncate(64 * 1024)
         return ["-drive", f"file={disk},if=none,format=raw,id=d0",
                 "-device", "virtio-rng-pci,addr=5",
-                "-device", "virtio-blk-pci,drive=d0,addr=6"]
+                "-device", "virtio-blk-pci,drive=d0,addr=6",
+                "-device", "virtio-rng-pci,addr=8.0,multifunction=on",
+                "-device", "virtio-rng-pci,addr=8.3"]
     rng = (r"1af4:1005 under root pin A line 1[01] bar0 io\+0x20 "
            r"bar1 mem\+0x1000 bar4 mem64p\+0x4000 msix 2")
     blk = (r"1af4:1001 under root pin A line 1[01] bar0 io\+0x80 "
@@ -709,9 +712,11 @@ def pci_boots(tmp):
             f"pci-list {m}: functions behind a bridge, BAR sizes, {mech}",
             "pci-list", m, append="tern.exit=debugexit tern.loglevel=debug "
             "-- --bind", extra=common(m) + bridge, status=debug_exit(0),
-            expect=[rf"^tern: pci: 8 function\(s\) on 2 bus\(es\) through "
+            expect=[rf"^tern: pci: 10 function\(s\) on 2 bus\(es\) through "
                     rf"{re.escape(mech)}$",
-                    rf"^pci-list: 8 function\(s\) through {re.escape(mech)}$",
+                    rf"^pci-list: 10 function\(s\) through {re.escape(mech)}$",
+                    rf"^pci-list: 00:08\.0 {rng} msix-vector \d+$",
+                    rf"^pci-list: 00:08\.3 {rng} msix-vector \d+$",
                     rf"^pci-list: 00:05\.0 {rng} msix-vector \d+$",
                     rf"^pci-list: 00:06\.0 {blk} msix-vector \d+$",
                     rf"^pci-list: 00:07\.0 {bridge_line}",
