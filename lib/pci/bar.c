@@ -10,7 +10,6 @@
 #include "scan_internal.h"
 
 #define BAR_IO_MAX 256u /* PCI 3.0: an I/O BAR asks for at most 256 ports */
-#define BAR_MEM32_TYPE_LOW1M 1u
 #define BAR_MEM_TYPE_64 2u
 #define BAR_MEM_TYPE_RESERVED 3u
 
@@ -63,6 +62,7 @@ static const char *bar_decode(const struct bar_probe *p, struct pci_bar *b)
             return "type bits changed while sizing";
         if (type == BAR_MEM_TYPE_RESERVED)
             return "reserved memory type";
+        /* Type 1 (below 1 MiB, PCI 2.x) decodes like a 32-bit BAR. */
         b->flags = (p->orig_lo & 8) ? PCI_BAR_PREFETCH : 0;
         orig = p->orig_lo & ~0xfu;
         mask = p->mask_lo & ~0xfu;
@@ -83,7 +83,6 @@ static const char *bar_decode(const struct bar_probe *p, struct pci_bar *b)
             return "size beyond 1 TiB";
         if (orig + size < orig || (!p->is64 && orig + size > (1ull << 32)))
             return "BAR wraps past the end of its address space";
-        (void)BAR_MEM32_TYPE_LOW1M; /* decoded like a 32-bit BAR */
     }
     if (orig & (size - 1))
         return "base not aligned to its size";

@@ -5,8 +5,9 @@
  * byte, its 256-byte config space and what each of its six BAR slots
  * reads back after all ones were written (24 bytes).  Absent functions
  * read all ones.  Checked: config accesses aligned and inside the
- * 256 bytes, no function recorded twice (no bus enumerated twice), each BAR kept is a power-of-two
- * size at an aligned base inside its address space, capabilities at
+ * 256 bytes, no function recorded twice (no bus enumerated twice), each
+ * BAR kept a power-of-two size at an aligned base inside its address
+ * space, capabilities at
  * aligned offsets past the header and distinct, MSI-X inside its BAR,
  * and each virtio region the parser accepts inside its BAR.
  */

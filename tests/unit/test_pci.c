@@ -313,6 +313,12 @@ static void io_past_64k(struct sim_fn *f)
     f->bar_mask[0] = 0xffffff01u;
 }
 
+static void reserved_type(struct sim_fn *f)
+{
+    f->cfg[4] = 0xfe000006u;
+    f->bar_mask[0] = 0xfffff006u;
+}
+
 static void mem32_wraps(struct sim_fn *f)
 {
     sim_bar32(f, 0, 0xfffff000u, 0x1000, false);
@@ -336,6 +342,7 @@ TEST(pci_absurd_bars_are_refused_with_a_line)
         {io_too_big, "BAR 0: I/O BAR larger than 256 ports"},
         {io_past_64k, "BAR 0: I/O BAR beyond port 0xffff"},
         {mem32_wraps, "BAR 0: BAR wraps past the end"},
+        {reserved_type, "BAR 0: reserved memory type"},
     };
 
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
