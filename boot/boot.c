@@ -12,9 +12,7 @@
 #include <tern/exit.h>
 #include <tern/log.h>
 #include <tern/mm.h>
-#include <tern/pci.h>
 #include <tern/platform.h>
-#include <tern/virtio_pci.h>
 #include <tern/tern.h>
 #include <tern/thread.h>
 #include <tern/time.h>
@@ -121,15 +119,6 @@ void boot_main(struct boot_info *bi)
     boot_mark("memory");
     clock_init();
     boot_mark("clock");
-#ifdef CONFIG_PCI
-    pci_init();
-#endif
-#ifdef CONFIG_VIRTIO_PCI
-    virtio_pci_init();
-#endif
-#ifdef CONFIG_PCI
-    boot_mark("pci");
-#endif
 #ifdef CONFIG_LIBC_NEWLIB
     sched_init(exit);
 #else

@@ -15,6 +15,8 @@
 #include <tern/io.h>
 #include <tern/log.h>
 #include <tern/mm.h>
+#include <tern/bootstats.h>
+#include <tern/driver.h>
 #include <tern/pci.h>
 
 #define CF8_ADDR 0xcf8
@@ -216,3 +218,11 @@ uint64_t pci_map_bar(const struct pci_dev *dev, unsigned i)
     pci_command_set(dev, PCI_COMMAND_MEMORY);
     return b->base;
 }
+
+static void pci_driver_init(const struct boot_info *bi)
+{
+    (void)bi;
+    pci_init();
+    boot_mark("pci");
+}
+DRIVER_INIT_BUS(pci_driver_init);

@@ -86,4 +86,4 @@ static void virtio_mmio_init(const struct boot_info *bi)
     for (unsigned i = 0; i < n; i++)
         probe_once(bi, &dsdt_slots[i], "DSDT");
 }
-DRIVER_INIT(virtio_mmio_init);
+DRIVER_INIT_TRANSPORT(virtio_mmio_init);

@@ -7,6 +7,7 @@
  * A modern-only device (0x1041-0x107f, QEMU's disable-legacy=on or any
  * device behind a PCIe port) has only the capabilities.
  */
+#include <tern/driver.h>
 #include <tern/format.h>
 #include <tern/io.h>
 #include <tern/kalloc.h>
@@ -198,3 +199,10 @@ int vpci_irq_bind(struct virtio_dev *dev, virtio_irq_fn fn, void *arg)
     t->fn = NULL;
     return -1;
 }
+
+static void virtio_pci_driver_init(const struct boot_info *bi)
+{
+    (void)bi;
+    virtio_pci_init();
+}
+DRIVER_INIT_TRANSPORT(virtio_pci_driver_init);

@@ -2,7 +2,7 @@
  * Drivers' start and their command-line parameters, without boot/ or
  * anything generic naming a driver: a driver says DRIVER_INIT(fn) and
  * its fn(bi) runs once, after the scheduler and the C library are up and
- * before main(), in link order.  Its parameters are the command line's
+ * before main().  Its parameters are the command line's
  * module.param=value words (virtio_mmio.device=...), which the runtime
  * takes wherever they stand and the app never sees.
  */
@@ -13,10 +13,15 @@ struct boot_info;
 
 typedef void (*driver_init_fn)(const struct boot_info *bi);
 
-#define DRIVER_INIT(fn)                                                  \
-    static const driver_init_fn driver_init_##fn                         \
-        __attribute__((used, section(".tern_driver_init"), aligned(8))) = \
-            fn
+/* Three rounds, each in link order: buses (PCI) are enumerated, then
+ * transports find their devices on them (virtio over PCI and MMIO), then
+ * the rest (device drivers registering with their transport). */
+#define DRIVER_INIT_AT(fn, round)                                        \
+    static const driver_init_fn driver_init_##fn __attribute__((         \
+        used, section(".tern_driver_init." #round), aligned(8))) = fn
+#define DRIVER_INIT_BUS(fn) DRIVER_INIT_AT(fn, 0)
+#define DRIVER_INIT_TRANSPORT(fn) DRIVER_INIT_AT(fn, 1)
+#define DRIVER_INIT(fn) DRIVER_INIT_AT(fn, 2)
 
 /* boot_main: the words, then every driver's start. */
 void driver_params_set(char *const *words, unsigned n);
