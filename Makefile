@@ -219,7 +219,8 @@ PURE_SRCS := \
   lib/virtio/mmio_check.c \
   lib/virtio/mmio_dsdt.c \
   lib/virtio/mmio_words.c \
-  lib/virtio/pci_caps.c
+  lib/virtio/pci_caps.c \
+  lib/virtio/virtqueue.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) \
