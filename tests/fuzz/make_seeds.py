@@ -9,6 +9,8 @@ hardware-reduced with the GED sleep register; the broken XSDT Xen 4.17
 gives a PVH dom0), laid at 0xe0000 as in fuzz_acpi.c.  e820: fw_cfg
 "etc/e820" as QEMU gives it.  cmdline: lines in the README's forms.
 elf: minimal PVH kernels like the unit tests' (tests/unit/test_pvhload.c).
+virtqueue: honest traffic, a full ring, lying used idx and id, as
+fuzz_virtqueue.c reads its input.
 """
 import os
 import struct
@@ -269,9 +271,38 @@ def pci_seeds():
                                  caps=modern)}
 
 
+# ---- virtqueue -------------------------------------------------------------
+# fuzz_virtqueue.c: size exponent, feature byte (bit 0 indirect, bit 1
+# event idx, the rest the indirect tables), then operations, each a byte
+# (mod 10) and its arguments.
+def vq_post(out, inn, length=64):
+    n = out + inn
+    return bytes([0, n - 1, inn]) + bytes([1, length - 1]) * n
+
+
+VQ_COMPLETE = bytes([2]) + struct.pack("<I", 0xffffffff)
+VQ_GET = bytes([5])
+VQ_KICK = bytes([7])
+
+
+def virtqueue_seeds():
+    honest = (vq_post(1, 2) + VQ_KICK + VQ_COMPLETE + VQ_GET) * 20
+    batch = vq_post(1, 1) * 8 + VQ_KICK + VQ_COMPLETE * 8 + VQ_GET * 8
+    return {
+        "honest-8": bytes([3, 0]) + honest,
+        "indirect-event-4": bytes([2, 3 | (4 << 2)]) + honest + batch,
+        "full-ring-8": bytes([3, 2]) + batch * 3,
+        "lying-idx": bytes([3, 0]) + vq_post(1, 1) * 2 +
+        bytes([4]) + struct.pack("<H", 9) + VQ_GET,
+        "lying-id": bytes([3, 0]) + vq_post(1, 1) +
+        bytes([3, 1, 7, 1, 0]) + VQ_GET,
+    }
+
+
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
-         "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds}
+         "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds,
+         "virtqueue": virtqueue_seeds}
 
 
 def main(outdir, targets):
