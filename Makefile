@@ -233,7 +233,8 @@ UNIT_SRCS := $(PURE_SRCS) \
   lib/mm/objpool.c \
   lib/net/netdev.c \
   lib/virtio/mmio.c \
-  lib/virtio/virtio.c
+  lib/virtio/virtio.c \
+  lib/virtio/virtqueue_dev.c
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC) \
   -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \

@@ -1,4 +1,5 @@
-obj-$(CONFIG_VIRTIO) += lib/virtio/virtio.c
+obj-$(CONFIG_VIRTIO) += lib/virtio/virtio.c lib/virtio/virtqueue.c \
+                        lib/virtio/virtqueue_dev.c
 obj-$(CONFIG_VIRTIO_MMIO) += lib/virtio/mmio.c lib/virtio/mmio_check.c \
                              lib/virtio/mmio_dsdt.c lib/virtio/mmio_discover.c \
                              lib/virtio/mmio_words.c
