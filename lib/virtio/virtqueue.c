@@ -151,10 +151,17 @@ static void fill_desc(struct virtq_desc *d, const struct virtq_seg *s,
     d->next = more ? next : 0;
 }
 
+/* Whether a chain of n goes through an indirect table when one is free:
+ * one descriptor gains nothing from it. */
+static bool fits_a_table(const struct virtq *vq, unsigned n)
+{
+    return vq->indirect && n >= 2 && n <= VIRTQ_INDIRECT_MAX;
+}
+
 /* A free indirect table, or -1 (the chain then goes direct). */
 static int take_table(struct virtq *vq, unsigned n)
 {
-    if (!vq->indirect || n < 2 || n > VIRTQ_INDIRECT_MAX || !vq->tables_free)
+    if (!fits_a_table(vq, n) || !vq->tables_free)
         return -1;
     int t = __builtin_ctz(vq->tables_free);
     vq->tables_free &= ~(1u << t);
@@ -224,14 +231,14 @@ int virtq_add(struct virtq *vq, const struct virtq_seg *segs, unsigned out,
 
     if (vq->breach)
         return VIRTQ_ERR_BROKEN;
-    if (n < out) /* wrapped */
+    /* Longer than the ring and than a table: it could never go.  (n <
+     * out: out + in wrapped.) */
+    if (n < out || (n > vq->size && !fits_a_table(vq, n)))
         return VIRTQ_ERR_INVAL;
     r = chain_ok(segs, n, in, token, &in_bytes);
     if (r)
         return r;
     t = take_table(vq, n);
-    if (t < 0 && n > vq->size)
-        return VIRTQ_ERR_INVAL;
     if (vq->num_free < (t < 0 ? n : 1)) {
         if (t >= 0)
             vq->tables_free |= 1u << t;

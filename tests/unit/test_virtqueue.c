@@ -544,6 +544,17 @@ TEST(virtq_indirect_chain_takes_one_descriptor)
     sim_put_used(&s, c.head, c.writable);
     CHECK(virtq_get_used(&s.vq, &t, &len) == 1 && t == &tok[0]);
     CHECK(s.vq.num_free == 4 && s.vq.tables_free == 3u);
+    /* Longer than the ring, with no table free: wait, not refused. */
+    CHECK(virtq_add(&s.vq, seg, 2, 8, &tok[2]) == VIRTQ_OK);
+    CHECK(virtq_add(&s.vq, seg, 2, 8, &tok[3]) == VIRTQ_OK);
+    CHECK(s.vq.tables_free == 0);
+    CHECK(virtq_add(&s.vq, seg, 2, 8, &tok[4]) == VIRTQ_ERR_NOSPC);
+    CHECK(sim_complete_next(&s, &c) && sim_complete_next(&s, &c));
+    CHECK(virtq_get_used(&s.vq, &t, &len) == 1 && t == &tok[2]);
+    CHECK(virtq_get_used(&s.vq, &t, &len) == 1 && t == &tok[3]);
+    CHECK(virtq_add(&s.vq, seg, 2, 8, &tok[4]) == VIRTQ_OK);
+    CHECK(sim_complete_next(&s, &c) && c.indirect && c.ndesc == 10);
+    CHECK(virtq_get_used(&s.vq, &t, &len) == 1 && t == &tok[4]);
     /* One segment goes direct: a table would only cost a lookup. */
     CHECK(virtq_add(&s.vq, seg, 1, 0, &tok[1]) == VIRTQ_OK);
     CHECK(sim_take(&s, &c) && !c.indirect && s.vq.tables_free == 3u);
