@@ -218,7 +218,8 @@ static void publish(struct virtq *vq, uint16_t head)
     virtq_wmb(); /* the descriptors and ring entry before the index */
     shared_write(vq->avail->idx, vq->avail_idx);
     vq->in_flight++;
-    vq->added++;
+    if (vq->added < UINT32_MAX) /* a wrap to 0 would lose a kick */
+        vq->added++;
 }
 
 int virtq_add(struct virtq *vq, const struct virtq_seg *segs, unsigned out,

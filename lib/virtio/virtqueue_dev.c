@@ -67,9 +67,13 @@ fail:
 struct virtq *virtq_create(struct virtio_dev *dev, unsigned q,
                            uint16_t wanted_size)
 {
-    uint16_t max = dev->ops->queue_max(dev, q);
-    uint16_t size = wanted_size < max ? wanted_size : max;
+    uint16_t max, size;
     struct virtq *vq;
+
+    if (dev->broken)
+        return NULL; /* its line was printed when it was stopped */
+    max = dev->ops->queue_max(dev, q);
+    size = wanted_size < max ? wanted_size : max;
 
     /* The transport caps max already; a size past the core's is refused
      * by virtq_layout, so cap it here too rather than fail. */

@@ -52,6 +52,47 @@ TEST(virtq_layout_is_the_legacy_one)
     CHECK(virtq_layout(8, 0x10800, &m) == -1);
 }
 
+/* Where a legacy device looks for the used ring, given only the base and
+ * the size: QEMU 7.2 aligns the end of avail->ring[size]
+ * (virtio_queue_update_rings), Linux's vring_size() the end of
+ * used_event after it.  Every size must give both the same answer, ours. */
+TEST(virtq_layout_matches_what_legacy_devices_compute)
+{
+    for (unsigned size = 1; size <= VIRTIO_QUEUE_MAX; size *= 2) {
+        struct virtio_queue_mem m;
+        uint64_t avail = 16u * size;
+        uint64_t qemu = (avail + 4 + 2u * size + 4095) & ~4095ull;
+        uint64_t linux_ = (16u * size + 2u * (3 + size) + 4095) & ~4095ull;
+
+        CHECK(virtq_layout((uint16_t)size, 0, &m) == 0);
+        CHECK(m.avail == avail && m.used == qemu && m.used == linux_);
+        CHECK(m.bytes >= m.used + 6 + 8u * size && m.bytes % 4096 == 0);
+    }
+}
+
+TEST(virtq_init_refuses_a_layout_not_its_own)
+{
+    static struct virtq vq;
+    static struct virtq_desc tables[2 * VIRTQ_INDIRECT_MAX];
+    struct virtio_queue_mem m, bad;
+
+    virtq_layout(8, 0x10000, &m);
+    CHECK(virtq_init(&vq, &m, 0, tables, 2) == VIRTQ_OK && vq.size == 8);
+    bad = m, bad.used += 4096;
+    CHECK(virtq_init(&vq, &bad, 0, NULL, 0) == VIRTQ_ERR_INVAL);
+    bad = m, bad.avail -= 16;
+    CHECK(virtq_init(&vq, &bad, 0, NULL, 0) == VIRTQ_ERR_INVAL);
+    bad = m, bad.bytes -= 4096;
+    CHECK(virtq_init(&vq, &bad, 0, NULL, 0) == VIRTQ_ERR_INVAL);
+    bad = m, bad.size = 6;
+    CHECK(virtq_init(&vq, &bad, 0, NULL, 0) == VIRTQ_ERR_INVAL);
+    CHECK(virtq_init(&vq, &m, 0, NULL, 2) == VIRTQ_ERR_INVAL);
+    CHECK(virtq_init(&vq, &m, 0, tables, VIRTQ_INDIRECT_TABLES + 1) ==
+          VIRTQ_ERR_INVAL);
+    /* Tables without the feature: none used. */
+    CHECK(virtq_init(&vq, &m, 0, tables, 2) == VIRTQ_OK && !vq.indirect);
+}
+
 TEST(virtq_chain_reaches_the_device_and_comes_back)
 {
     struct sim s;

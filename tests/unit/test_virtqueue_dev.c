@@ -109,6 +109,9 @@ TEST(virtq_create_failures_leave_nothing_allocated)
     struct virtio_dev dev = make_dev(0, 0);
 
     CHECK(!virtq_create(&dev, 0, 64) && log_contains("no such queue"));
+    dev = make_dev(64, 0);
+    dev.broken = true;
+    CHECK(!virtq_create(&dev, 0, 64) && fake.enabled == 0);
     dev = make_dev(64, 1ull << VIRTIO_F_INDIRECT_DESC);
     fake.enable_result = -1;
     CHECK(!virtq_create(&dev, 1, 64) && log_contains("refused"));
