@@ -633,38 +633,70 @@ TEST(virtq_indirect_pool_exhausted_falls_back_to_direct)
 }
 
 /* Random traffic with indirect chains and event idx through a queue
- * whose indices wrap: every token back once, in order, descriptors and
- * tables all returned. */
-TEST(virtq_random_traffic_keeps_every_count)
+ * whose indices wrap, the device completing chains out of order with
+ * random lengths (as a disk does): each token comes back once, in the
+ * device's completion order, with its length, the segments arrive intact,
+ * and every descriptor and table is returned.  A chain's token index
+ * rides in its segments' addresses so the device can tell them apart. */
+struct pending {
+    uint16_t head;
+    unsigned tok;
+    uint32_t len;
+};
+
+static bool chain_intact(const struct sim_chain *c, unsigned *tok)
+{
+    *tok = (unsigned)(c->seg[0].addr >> 20);
+    for (unsigned i = 0; i < c->ndesc && i < 20; i++)
+        if (c->seg[i].addr != ((uint64_t)*tok << 20 | i << 12) ||
+            c->seg[i].len != 1 + i)
+            return false;
+    return c->well_formed && c->ndesc <= 20;
+}
+
+TEST(virtq_random_out_of_order_traffic_keeps_every_count)
 {
     struct sim s;
     struct sim_chain c;
     struct virtq_seg seg[20];
-    unsigned seed = 7, posted = 0, back = 0;
+    struct pending pend[16], done[64];
+    unsigned seed = 7, posted = 0, back = 0, npend = 0, ndone = 0, first = 0;
     int bad = 0;
     void *t;
     uint32_t len;
 
     sim_init(&s, 16, F_INDIRECT | F_EVENT, 4);
-    for (int round = 0; round < 30000 && !bad; round++) {
-        unsigned n, in;
+    for (int round = 0; round < 40000 && !bad; round++) {
+        unsigned n, in, k = posted % 64;
 
         seed = seed * 1103515245u + 12345u;
         n = 1 + (seed >> 8) % 20;
         in = (seed >> 13) % (n + 1);
         for (unsigned i = 0; i < n; i++)
-            seg[i] = (struct virtq_seg){0x1000u * (i + 1), 1 + i};
-        if (virtq_add(&s.vq, seg, n - in, in, &tok[posted % 64]) == VIRTQ_OK)
+            seg[i] = (struct virtq_seg){(uint64_t)k << 20 | i << 12, 1 + i};
+        if (virtq_add(&s.vq, seg, n - in, in, &tok[k]) == VIRTQ_OK)
             posted++;
         virtq_kick_prepare(&s.vq);
-        if ((seed >> 20) % 3 == 0)
-            while (sim_take(&s, &c)) {
-                bad |= !c.well_formed || c.ndesc > 20;
-                sim_put_used(&s, c.head, c.writable);
-            }
+        while (npend < 16 && sim_take(&s, &c)) {
+            bad |= !chain_intact(&c, &pend[npend].tok);
+            pend[npend].head = c.head;
+            pend[npend++].len = c.writable ? seed % (c.writable + 1) : 0;
+        }
+        for (unsigned m = (seed >> 18) % 4; m && npend; m--) {
+            unsigned j = (seed >> (4 + m)) % npend;
+
+            sim_put_used(&s, pend[j].head, pend[j].len);
+            done[(first + ndone++) % 64] = pend[j];
+            pend[j] = pend[--npend];
+        }
         if ((seed >> 22) % 2 == 0)
-            while (virtq_get_used(&s.vq, &t, &len) == 1)
-                bad |= t != &tok[back++ % 64];
+            while (virtq_get_used(&s.vq, &t, &len) == 1) {
+                struct pending want = done[first++ % 64];
+
+                ndone--;
+                back++;
+                bad |= t != &tok[want.tok] || len != want.len;
+            }
         bad |= !descs_accounted(&s.vq) || s.vq.breach;
     }
     CHECK(!bad && posted > 20000 && back + s.vq.in_flight == posted);
