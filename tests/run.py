@@ -86,7 +86,8 @@ FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
                 ("cmdline", "command-line parser", 0.5),
                 ("elf", "pvhload ELF validation", 0.5),
                 ("mmio_dsdt", "DSDT virtio-mmio objects", 0.5),
-                ("pci", "PCI enumeration and virtio PCI layout", 0.5))
+                ("pci", "PCI enumeration and virtio PCI layout", 0.5),
+                ("virtqueue", "virtqueue against a lying device", 0.5))
 
 
 def run_fuzz(res):
@@ -1045,6 +1046,8 @@ def boot_tests(tmp):
     tests += cpu_check_tests(tmp)
     tests += paging_tests()
     tests += virtio_mmio_tests()
+    tests += blk_tests(tmp)
+    tests += net_tests()
     return [t for t in tests if ONLY in t.name]
 
 
@@ -1073,6 +1076,102 @@ def virtio_features_fit(version):
                 return f"mmio-v2 without VIRTIO_F_VERSION_1: 0x{f:x}"
         return None
     return check
+
+
+BLK_SPAN_KIB = 2048
+BLK_MARKER, BLK_MARKER_AT = b"tern blk-selftest marker\0", 1000003
+
+
+def blk_pattern(span):
+    """What apps/blk-selftest writes: byte j of sector s is
+    s * 131 + j * 7 + (s >> 8), modulo 256."""
+    out = bytearray()
+    for s in range(span // 512):
+        base = s * 131 + (s >> 8)
+        out += bytes((base + j * 7) & 0xff for j in range(512))
+    out[BLK_MARKER_AT:BLK_MARKER_AT + len(BLK_MARKER)] = BLK_MARKER
+    return bytes(out)
+
+
+def blk_image(tmp, name, mib=8):
+    path = os.path.join(tmp, f"blk-{name}.img")
+    with open(path, "wb") as f:
+        f.truncate(mib << 20)
+    return path
+
+
+def blk_bytes_on_disk(*paths):
+    """The host reads each disk image back: the pattern and the marker
+    exactly, and the rest of the disk untouched (zero)."""
+    want = blk_pattern(BLK_SPAN_KIB << 10)
+    def check(out):
+        for path in paths:
+            data = open(path, "rb").read()
+            if data[:len(want)] != want:
+                bad = next(i for i in range(len(want)) if data[i] != want[i])
+                return f"{path}: byte {bad} is {data[bad]}, not {want[bad]}"
+            if data[len(want):].count(0) != len(data) - len(want):
+                return f"{path}: bytes past the span were written"
+        return None
+    return check
+
+
+def blk_tests(tmp):
+    """apps/blk-selftest over every transport: writes across the disk
+    with many requests in flight, reads back, flushes; the host then
+    reads the image's bytes."""
+    def disk(name, dev, ro=False):
+        path = blk_image(tmp, name)
+        opts = f"if=none,id={name},format=raw,file={path}" + (",readonly=on" if ro else "")
+        return path, ("-drive", opts, "-device", f"{dev},drive={name}")
+    tests = []
+    ok = [r"^# 0 failed$"]
+    for name, machine, dev in (
+            ("q35-modern", "q35", "virtio-blk-pci,disable-legacy=on"),
+            ("pc-legacy", "pc", "virtio-blk-pci,disable-modern=on"),
+            ("microvm-mmio-acpi-on", "microvm", "virtio-blk-device"),
+            ("microvm-mmio-acpi-off", "microvm,acpi=off", "virtio-blk-device"),
+            ("microvm-mmio-v2", "microvm", "virtio-blk-device")):
+        path, extra = disk(name, dev)
+        if name.endswith("v2"):
+            extra += ("-global", "virtio-mmio.force-legacy=false")
+        tests.append(Boot(f"blk-selftest {name}", "blk-selftest", machine,
+                          append=f"tern.exit=debugexit -- {BLK_SPAN_KIB}",
+                          status=debug_exit(0), extra=extra, expect=ok,
+                          forbid=(r"^not ok", r"tern: fatal"),
+                          check=blk_bytes_on_disk(path)))
+    a, ea = disk("two-a", "virtio-blk-pci")
+    b, eb = disk("two-b", "virtio-blk-pci")
+    _, ec = disk("two-ro", "virtio-blk-pci", ro=True)
+    tests.append(Boot("blk-selftest q35 two disks and a read-only one",
+                      "blk-selftest", "q35",
+                      append=f"tern.exit=debugexit -- {BLK_SPAN_KIB}",
+                      status=debug_exit(0), extra=ea + eb + ec,
+                      expect=ok + [r"^# 3 disk\(s\)$",
+                                   r"^ok \d+ - read-only disk: reads, and refuses"],
+                      forbid=(r"^not ok", r"tern: fatal"),
+                      check=blk_bytes_on_disk(a, b)))
+    return tests
+
+
+def net_tests():
+    """apps/net-selftest over every transport with QEMU's user network:
+    ARP and ICMP echo with the gateway, every reply checked, a burst with
+    back-pressure.  slirp answers for its own addresses only; nothing
+    leaves QEMU."""
+    tests = []
+    for name, machine, dev in (
+            ("q35-modern", "q35", "virtio-net-pci,disable-legacy=on"),
+            ("pc-legacy", "pc", "virtio-net-pci,disable-modern=on"),
+            ("microvm-mmio", "microvm", "virtio-net-device")):
+        tests.append(Boot(f"net-selftest {name}", "net-selftest", machine,
+                          append="tern.exit=debugexit -- 20",
+                          status=debug_exit(0),
+                          extra=("-netdev", "user,id=n0,restrict=on",
+                                 "-device", f"{dev},netdev=n0"),
+                          expect=[r"^# 0 failed$", r"^# 20 of 20 echo replies right$"],
+                          forbid=(r"^not ok", r"tern: fatal")))
+    return tests
 
 
 def virtio_mmio_tests():

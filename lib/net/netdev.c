@@ -67,6 +67,7 @@ int netdev_register(struct netdev *dev)
     }
     tern_snprintf(dev->info.name, sizeof(dev->info.name), "net%u", ndevices);
     devices[ndevices++] = dev;
+    sched_add_wake_source(); /* its frames wake the threads waiting */
     pr_info("net: %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, MTU %u, link "
             "%s%s%s",
             dev->info.name, dev->info.driver, m[0], m[1], m[2], m[3], m[4],

@@ -5,3 +5,5 @@ obj-$(CONFIG_VIRTIO_MMIO) += lib/virtio/mmio.c lib/virtio/mmio_check.c \
                              lib/virtio/mmio_words.c
 obj-$(CONFIG_VIRTIO_PCI) += lib/virtio/pci.c lib/virtio/pci_caps.c \
                             lib/virtio/pci_modern.c lib/virtio/pci_legacy.c
+obj-$(CONFIG_VIRTIO_BLK) += lib/virtio/blk.c
+obj-$(CONFIG_VIRTIO_NET) += lib/virtio/net.c

@@ -217,13 +217,13 @@ static int irq_bind(struct virtio_dev *dev, virtio_irq_fn fn, void *arg)
 static const struct virtio_transport_ops ops_v1 = {
     "mmio-v1", get_status, set_status, get_features, set_features,
     config_read, config_write, queue_max, queue_enable, queue_notify,
-    irq_bind, irq_ack,
+    irq_bind, irq_ack, false,
 };
 
 static const struct virtio_transport_ops ops_v2 = {
     "mmio-v2", get_status, set_status, get_features, set_features,
     config_read, config_write, queue_max, queue_enable, queue_notify,
-    irq_bind, irq_ack,
+    irq_bind, irq_ack, false,
 };
 
 static const char *type_name(uint32_t id)

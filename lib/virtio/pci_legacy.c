@@ -176,6 +176,7 @@ static const struct virtio_transport_ops legacy_ops = {
     .set_features = set_features,
     .config_read = config_read,
     .config_write = config_write,
+    .fixed_queue_size = true,
     .queue_max = queue_max,
     .queue_enable = queue_enable,
     .queue_notify = queue_notify,

@@ -73,7 +73,8 @@ struct virtq *virtq_create(struct virtio_dev *dev, unsigned q,
     if (dev->broken)
         return NULL; /* its line was printed when it was stopped */
     max = dev->ops->queue_max(dev, q);
-    size = wanted_size < max ? wanted_size : max;
+    size = wanted_size < max && !dev->ops->fixed_queue_size ? wanted_size
+                                                            : max;
 
     /* The transport caps max already; a size past the core's is refused
      * by virtq_layout, so cap it here too rather than fail. */

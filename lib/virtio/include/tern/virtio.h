@@ -86,6 +86,9 @@ struct virtio_transport_ops {
     /* Read (and so acknowledge) the interrupt status: bit 0 a queue,
      * bit 1 a config change. */
     uint32_t (*irq_ack)(struct virtio_dev *dev);
+    /* The device's queue size is the only one it takes (legacy PCI has
+     * no register to choose a smaller one). */
+    bool fixed_queue_size;
 };
 
 struct virtio_dev {

@@ -1,0 +1,162 @@
+/*
+ * blk-selftest: every disk the runtime found, through lib/blk's
+ * interface and through /dev/vdX.  On each writable disk it writes a
+ * pattern over the first MiBs with requests of several sizes, many in
+ * flight at once, flushes, and reads it all back with other sizes; then
+ * writes a marker at an odd offset through the device file.  The test
+ * runner then checks the disk image's bytes on the host (tests/run.py
+ * has the same pattern).  A read-only disk must refuse every write.
+ *
+ * Arguments: [span-KiB] (default 4096).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <tern/blk.h>
+#include <tern/tap.h>
+#include <tern/thread.h>
+
+#define IN_FLIGHT 32
+#define MARKER "tern blk-selftest marker"
+#define MARKER_AT 1000003 /* bytes: no sector boundary near */
+
+/* The byte at offset off of the disk: what tests/run.py expects. */
+static uint8_t pattern(uint64_t off)
+{
+    uint64_t s = off / 512;
+
+    return (uint8_t)(s * 131 + (off % 512) * 7 + (s >> 8));
+}
+
+static const size_t sizes[] = {512, 4096, 65536, 7 * 512, 131072, 1024};
+
+struct job {
+    struct blk_request req;
+    struct semaphore *slots;
+    int *errors;
+};
+
+static void job_done(struct blk_request *req)
+{
+    struct job *j = (struct job *)req;
+
+    if (req->status)
+        (*j->errors)++;
+    sem_up(j->slots);
+}
+
+/* Cover [0, span) with requests cycling through the sizes (each whole
+ * sectors), up to IN_FLIGHT at once; returns the failures. */
+static int sweep(struct blk_dev *dev, enum blk_op op, uint8_t *buf,
+                 uint64_t span, unsigned shift, unsigned *requests)
+{
+    static struct job jobs[IN_FLIGHT];
+    struct semaphore slots = SEMAPHORE_INIT(IN_FLIGHT);
+    uint32_t ss = blk_info(dev)->sector_size;
+    int errors = 0;
+    uint64_t off = 0;
+
+    for (unsigned i = 0; off < span; i++) {
+        size_t n = sizes[(i + shift) % 6];
+        struct job *j = &jobs[i % IN_FLIGHT];
+        int r;
+
+        n = n < ss ? ss : n - n % ss;
+        if (n > blk_info(dev)->max_bytes)
+            n = blk_info(dev)->max_bytes;
+        if (n > span - off)
+            n = (size_t)(span - off);
+        sem_down(&slots); /* the job's slot is free again */
+        *j = (struct job){{.op = op, .sector = off / ss, .buf = buf + off,
+                           .bytes = n, .done = job_done},
+                          &slots, &errors};
+        if ((r = blk_submit(dev, &j->req)) != 0) {
+            printf("# submit at %llu: %d\n", (unsigned long long)off, r);
+            errors++;
+            sem_up(&slots);
+        }
+        off += n;
+        (*requests)++;
+    }
+    for (int i = 0; i < IN_FLIGHT; i++)
+        sem_down(&slots);
+    return errors;
+}
+
+static void test_writable(struct blk_dev *dev, uint64_t span)
+{
+    const struct blk_info *info = blk_info(dev);
+    uint8_t *out = malloc(span), *in = malloc(span);
+    char path[16], line[128], got[sizeof(MARKER)];
+    unsigned wr = 0, rd = 0;
+    int fd;
+
+    if (span > info->sectors * info->sector_size)
+        span = info->sectors * info->sector_size;
+    for (uint64_t i = 0; i < span; i++)
+        out[i] = pattern(i);
+    memset(in, 0, span);
+    snprintf(line, sizeof(line), "%s: %llu KiB written in %s", info->name,
+             (unsigned long long)(span >> 10), "mixed sizes, 32 in flight");
+    tap_ok(sweep(dev, BLK_WRITE, out, span, 0, &wr) == 0, line);
+    tap_ok(blk_flush(dev) == 0, "flush");
+    tap_ok(sweep(dev, BLK_READ, in, span, 3, &rd) == 0 &&
+               memcmp(in, out, span) == 0,
+           "read back with other sizes: every byte as written");
+    printf("# %s: %u write and %u read requests\n", info->name, wr, rd);
+    tap_ok(blk_read(dev, info->sectors, in, info->sector_size) == -EINVAL &&
+               blk_read(dev, 0, in, 100) == -EINVAL,
+           "a read past the end or of part of a sector is EINVAL");
+    snprintf(path, sizeof(path), "/dev/%s", info->name);
+    fd = open(path, O_RDWR);
+    tap_ok(fd >= 0 && lseek(fd, MARKER_AT, SEEK_SET) == MARKER_AT &&
+               write(fd, MARKER, sizeof(MARKER)) == sizeof(MARKER) &&
+               fsync(fd) == 0 && lseek(fd, MARKER_AT, SEEK_SET) == MARKER_AT &&
+               read(fd, got, sizeof(got)) == sizeof(got) &&
+               !memcmp(got, MARKER, sizeof(MARKER)),
+           "/dev/vdX: a marker written at an odd offset reads back");
+    close(fd);
+    free(out);
+    free(in);
+}
+
+static void test_read_only(struct blk_dev *dev)
+{
+    const struct blk_info *info = blk_info(dev);
+    char path[16];
+    uint8_t *buf = malloc(info->sector_size);
+
+    snprintf(path, sizeof(path), "/dev/%s", info->name);
+    tap_ok(blk_read(dev, 0, buf, info->sector_size) == 0 &&
+               blk_write(dev, 0, buf, info->sector_size) == -EROFS,
+           "read-only disk: reads, and refuses a write with EROFS");
+    errno = 0;
+    tap_ok(open(path, O_RDWR) == -1 && errno == EROFS,
+           "read-only disk: open for writing fails with EROFS");
+    free(buf);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t span = (argc > 1 ? strtoull(argv[1], NULL, 0) : 4096) << 10;
+
+    printf("TAP version 13\n");
+    printf("# %u disk(s)\n", blk_count());
+    tap_ok(blk_count() > 0, "a disk was found");
+    for (unsigned i = 0; i < blk_count(); i++) {
+        struct blk_dev *dev = blk_get(i);
+
+        printf("# %s: %s, %llu sectors of %u\n", blk_info(dev)->name,
+               blk_info(dev)->driver,
+               (unsigned long long)blk_info(dev)->sectors,
+               blk_info(dev)->sector_size);
+        if (blk_info(dev)->read_only)
+            test_read_only(dev);
+        else
+            test_writable(dev, span);
+    }
+    return tap_done();
+}
