@@ -123,7 +123,7 @@ static void apply_option(struct boot_args *args, const char *word)
  * "tern"): a driver's parameter, the runtime's wherever it stands, as
  * Linux takes them (QEMU's microvm appends virtio_mmio.device= words
  * after the app's "--"). */
-static int driver_param(const char *w)
+int cmdline_is_driver_param(const char *w)
 {
     const char *eq = strchr(w, '='), *dot = strchr(w, '.');
 
@@ -161,7 +161,7 @@ void cmdline_parse(const char *cmdline, const char *app_name,
     while ((word = next_word(&src, &dst, limit)) != 0) {
         char *w = (char *)word;
 
-        if (driver_param(w))
+        if (cmdline_is_driver_param(w))
             add_word(args->params, &args->nparams, BOOT_MAX_PARAMS,
                      "driver parameters", w);
         else if (app_part)

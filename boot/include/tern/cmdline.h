@@ -27,6 +27,10 @@ struct boot_args {
     char *params[BOOT_MAX_PARAMS + 1];
 };
 
+/* A driver's module.param=value word (lowercase key, digits, '_'; a
+ * module other than "tern"). */
+int cmdline_is_driver_param(const char *word);
+
 /* Never fails: an unknown or malformed option is one warning line and the
  * rest of the line still counts. */
 void cmdline_parse(const char *cmdline, const char *app_name,
