@@ -103,6 +103,29 @@ TEST(virtq_create_takes_the_smaller_power_of_two)
     }
 }
 
+/* Legacy PCI has no register for a smaller queue: the device's size is
+ * the one it takes, whatever the driver would like. */
+TEST(virtq_create_takes_a_fixed_size_whole)
+{
+    static const struct virtio_transport_ops fixed_ops = {
+        .name = "fake-legacy",
+        .get_status = fake_get_status,
+        .set_status = fake_set_status,
+        .queue_max = fake_queue_max,
+        .queue_enable = fake_queue_enable,
+        .queue_notify = fake_queue_notify,
+        .fixed_queue_size = true,
+    };
+    struct virtio_dev dev = make_dev(256, 0);
+    struct virtq *vq;
+
+    dev.ops = &fixed_ops;
+    vq = virtq_create(&dev, 0, 128);
+    CHECK(vq && vq->size == 256 && fake.mem.size == 256);
+    if (vq)
+        virtq_destroy(vq);
+}
+
 TEST(virtq_create_failures_leave_nothing_allocated)
 {
     long before = pages_live;
