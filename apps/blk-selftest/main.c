@@ -123,6 +123,34 @@ static void test_writable(struct blk_dev *dev, uint64_t span)
     free(in);
 }
 
+/* Past the span (where the host expects zeros at the end): a pattern,
+ * then write-zeroes (or discard, which QEMU also reads back as zeros on
+ * a raw file) over it, read back as zeros. */
+static void test_zeroing(struct blk_dev *dev, uint64_t span)
+{
+    const struct blk_info *info = blk_info(dev);
+    uint32_t ss = info->sector_size;
+    uint64_t sector = (span + 65536) / ss, count = 16;
+    uint8_t *buf = malloc(count * ss);
+    int zero = 1, r;
+
+    if (!info->can_write_zeroes) {
+        tap_skip("write-zeroes", "the device does not offer it");
+        free(buf);
+        return;
+    }
+    memset(buf, 0xa5, count * ss);
+    r = blk_write(dev, sector, buf, count * ss);
+    r = r ? r : blk_write_zeroes(dev, sector, count);
+    r = r ? r : blk_read(dev, sector, buf, count * ss);
+    for (uint64_t i = 0; i < count * ss; i++)
+        zero &= buf[i] == 0;
+    tap_ok(r == 0 && zero, "write-zeroes: 16 sectors of a pattern read back as zeros");
+    tap_ok(blk_write_zeroes(dev, info->sectors - 1, 2) == -EINVAL,
+           "write-zeroes past the end is EINVAL");
+    free(buf);
+}
+
 static void test_read_only(struct blk_dev *dev)
 {
     const struct blk_info *info = blk_info(dev);
@@ -155,8 +183,10 @@ int main(int argc, char **argv)
                blk_info(dev)->sector_size);
         if (blk_info(dev)->read_only)
             test_read_only(dev);
-        else
+        else {
             test_writable(dev, span);
+            test_zeroing(dev, span);
+        }
     }
     return tap_done();
 }

@@ -61,12 +61,14 @@ int blk_register(struct blk_dev *dev)
     tern_snprintf(i->name, sizeof(i->name), "vd%c", 'a' + ndisks);
     disks[ndisks++] = dev;
     sched_add_wake_source(); /* its completions wake the threads waiting */
-    pr_info("blk: %s: %s, %llu sectors of %u bytes (%llu KiB)%s%s%s", i->name,
+    pr_info("blk: %s: %s, %llu sectors of %u bytes (%llu KiB)%s%s%s%s",
+            i->name,
             i->driver, (unsigned long long)i->sectors, i->sector_size,
             (unsigned long long)(i->sectors * i->sector_size >> 10),
             i->read_only ? ", read-only" : "",
             i->can_flush ? ", flush" : "",
-            i->can_discard ? ", discard" : "");
+            i->can_discard ? ", discard" : "",
+            i->can_write_zeroes ? ", write-zeroes" : "");
     return blk_file_register(dev);
 }
 
