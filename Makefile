@@ -207,6 +207,8 @@ PURE_SRCS := \
   lib/core/civil.c \
   lib/core/format.c \
   lib/core/phys.c \
+  lib/entropy/blake2s.c \
+  lib/entropy/chacha20.c \
   lib/libc/modfs.c \
   lib/mm/memmap.c \
   lib/mm/page_alloc.c \
