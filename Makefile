@@ -209,6 +209,9 @@ PURE_SRCS := \
   lib/core/phys.c \
   lib/entropy/blake2s.c \
   lib/entropy/chacha20.c \
+  lib/entropy/health.c \
+  lib/entropy/pool.c \
+  lib/entropy/uniform.c \
   lib/libc/modfs.c \
   lib/mm/memmap.c \
   lib/mm/page_alloc.c \
