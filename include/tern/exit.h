@@ -21,6 +21,7 @@ enum tern_exit_status {
     TERN_EXIT_NO_RAM = TERN_EXIT_NO_RAM_STATUS,
     TERN_EXIT_BAD_CMDLINE = 117,     /* cmdline outside memory, unterminated */
     TERN_EXIT_BAD_MODULE = 118,      /* module list, module or its cmdline */
+    TERN_EXIT_NO_ENTROPY = 120,      /* arc4random with no strong source */
 };
 
 enum tern_exit_mode {

@@ -1,0 +1,212 @@
+/* The entropy pool in the kernel: which sources feed it, when it reseeds,
+ * and what happens when nothing strong is there (docs/entropy.md).
+ *
+ * Interrupts are taken only between threads (docs/architecture.md), so
+ * entropy_add from a handler never finds the pool half-updated. */
+#include <stdbool.h>
+#include <string.h>
+#include <tern/config.h>
+#include <tern/entropy.h>
+#include <tern/entropy_pool.h>
+#include <tern/io.h>
+#include <tern/log.h>
+#include <tern/thread.h>
+#include <tern/time.h>
+#include "cpu.h"
+
+#define SELFTEST_DRAWS 8
+#define JITTER_SAMPLES 64
+#define WAIT_STEP_NS 10000000ull /* 10 ms between looks at the pool */
+/* Once seeded, a reseed that found too little new credit is not tried
+ * again for this long: without a hardware source every read would
+ * otherwise sample jitter in vain. */
+#define GATHER_RETRY_NS 1000000000ull
+/* Intel: RDRAND "retry up to 10 times"; RDSEED may run dry for longer
+ * under load, so more tries, each after a PAUSE (in rdseed_paused). */
+#define RDRAND_TRIES 10
+#define RDSEED_TRIES 100
+
+static struct entropy_pool pool;
+static struct hw_source hw[2];
+static unsigned nhw;
+static bool jitter_usable;
+static unsigned expected_sources;
+static char names[48];
+static uint64_t next_gather_ns;
+
+static bool rdseed_paused(uint64_t *v)
+{
+    if (rdseed64(v))
+        return true;
+    cpu_pause();
+    return false;
+}
+
+/* RDSEED's values are full entropy (Intel: "conditioned entropy"), so
+ * credited 1:1.  RDRAND's come from a DRBG the hardware reseeds: credited
+ * at half, so that a reseed takes values from more than one DRBG state. */
+static void find_cpu_sources(void)
+{
+    if (cpu_has_rdseed())
+        hw[nhw++] = (struct hw_source){.name = "rdseed", .raw = rdseed_paused,
+                                       .tries = RDSEED_TRIES, .credit_bits = 64};
+    if (cpu_has_rdrand())
+        hw[nhw++] = (struct hw_source){.name = "rdrand", .raw = rdrand64,
+                                       .tries = RDRAND_TRIES, .credit_bits = 32};
+    for (unsigned i = 0; i < nhw; i++)
+        source_selftest(&hw[i], SELFTEST_DRAWS);
+}
+
+/* Enough values from each trusted source to reseed from it alone. */
+static void add_hw_samples(void)
+{
+    for (unsigned i = 0; i < nhw; i++) {
+        unsigned want = POOL_RESEED_BITS / hw[i].credit_bits;
+
+        for (unsigned k = 0; k < want; k++) {
+            uint64_t v;
+
+            if (source_draw(&hw[i], &v) != DRAW_OK)
+                break;
+            pool_add(&pool, &v, sizeof(v), hw[i].credit_bits);
+        }
+    }
+}
+
+static void add_jitter(void)
+{
+    uint64_t deltas[JITTER_SAMPLES];
+
+    jitter_deltas(deltas, JITTER_SAMPLES);
+    if (jitter_usable)
+        pool_add(&pool, deltas, sizeof(deltas), 0);
+}
+
+static void check_jitter(void)
+{
+    uint64_t deltas[JITTER_SAMPLES];
+
+    jitter_deltas(deltas, JITTER_SAMPLES);
+    jitter_usable = jitter_deltas_vary(deltas, JITTER_SAMPLES);
+    if (!jitter_usable)
+        pr_warn("entropy: jitter: %u TSC deltas all %llu (a clock that "
+                "counts instructions, such as QEMU's -icount): not used",
+                JITTER_SAMPLES, (unsigned long long)deltas[0]);
+}
+
+/* "rdseed rdrand jitter": the sources in use, in the order used. */
+static void name_source(const char *name)
+{
+    size_t at = strlen(names), n = strlen(name);
+
+    if (at + 1 + n >= sizeof(names))
+        return;
+    if (at)
+        names[at++] = ' ';
+    memcpy(names + at, name, n + 1);
+}
+
+static void describe_sources(void)
+{
+    for (unsigned i = 0; i < nhw; i++)
+        if (!hw[i].distrusted)
+            name_source(hw[i].name);
+    if (jitter_usable)
+        name_source("jitter");
+    if (!names[0])
+        name_source("none");
+}
+
+static void gather_and_reseed(void)
+{
+    add_hw_samples();
+    add_jitter();
+    pool_reseed(&pool, clock_monotonic_ns());
+}
+
+void entropy_init(void)
+{
+    uint64_t t[2] = {rdtsc(), clock_wall_ns()};
+
+    pool_init(&pool);
+    /* Not secret and not credited, but different on every boot. */
+    pool_add(&pool, t, sizeof(t), 0);
+    find_cpu_sources();
+    check_jitter();
+    describe_sources();
+    pr_info("entropy: %s", names);
+    gather_and_reseed();
+    if (!pool.seeded)
+        pr_warn("entropy: no strong source (no usable RDSEED or RDRAND): "
+                "getentropy() fails with ENOSYS and arc4random() stops the "
+                "VM until a driver such as virtio-rng credits %u bits; "
+                "boot with -cpu max or add a virtio-rng device "
+                "(docs/entropy.md)", POOL_RESEED_BITS);
+}
+
+void entropy_add(const void *bytes, size_t n, unsigned credited_bits,
+                 const char *source)
+{
+    bool was_seeded = pool.seeded;
+
+    pool_add(&pool, bytes, n, credited_bits);
+    if (!was_seeded && pool_reseed(&pool, clock_monotonic_ns()))
+        pr_info("entropy: seeded by %s", source);
+}
+
+void entropy_expect_source(const char *source)
+{
+    expected_sources++;
+    pr_debug("entropy: expecting entropy from %s", source);
+}
+
+void entropy_source_gone(const char *source)
+{
+    if (expected_sources)
+        expected_sources--;
+    pr_debug("entropy: %s no longer feeds the pool", source);
+}
+
+/* Unseeded, with a driver that promised entropy: sleep until it comes,
+ * or the configured time is up. */
+static void wait_for_seed(void)
+{
+    uint64_t deadline = clock_monotonic_ns() +
+                        (uint64_t)CONFIG_ENTROPY_WAIT_MS * 1000000ull;
+
+    if (!expected_sources)
+        return;
+    while (!pool.seeded && expected_sources &&
+           clock_monotonic_ns() < deadline)
+        thread_sleep_ns(WAIT_STEP_NS);
+    if (!pool.seeded)
+        pr_err("entropy: %u expected source(s) credited less than %u bits "
+               "in %u ms", expected_sources, POOL_RESEED_BITS,
+               CONFIG_ENTROPY_WAIT_MS);
+}
+
+int entropy_read(void *out, size_t n)
+{
+    uint64_t now = clock_monotonic_ns();
+
+    if (pool_reseed_due(&pool, now) && (!pool.seeded || now >= next_gather_ns)) {
+        gather_and_reseed();
+        next_gather_ns = now + GATHER_RETRY_NS;
+    }
+    if (!pool.seeded)
+        wait_for_seed();
+    if (!pool.seeded)
+        return -1;
+    pool_generate(&pool, out, n);
+    return 0;
+}
+
+int entropy_seeded(void)
+{
+    return pool.seeded;
+}
+
+const char *entropy_describe(void)
+{
+    return names;
+}
