@@ -37,6 +37,7 @@ UNAVAILABLE = 77
 TERN_EXIT_PANIC = 112
 TERN_EXIT_FAULT = 113
 TERN_EXIT_CPU_UNSUPPORTED = 119
+TERN_EXIT_NO_ENTROPY = 120
 
 
 def debug_exit(status):
@@ -352,6 +353,7 @@ class Boot:
             if self.hang:
                 return False, f"QEMU exited ({p.returncode}) instead of halting", time.time() - t
         out = p.stdout.decode(errors="replace").replace("\r", "")
+        self.last_output = out
         if p.returncode == UNAVAILABLE:
             return None, p.stderr.decode(errors="replace").strip()[-300:], time.time() - t
         problems = []
@@ -1048,6 +1050,7 @@ def boot_tests(tmp):
     tests += virtio_mmio_tests()
     tests += blk_tests(tmp)
     tests += net_tests()
+    tests += entropy_tests()
     return [t for t in tests if ONLY in t.name]
 
 
@@ -1254,6 +1257,89 @@ def virtio_mmio_tests():
             r"^tern: (?:warning|error): ", out, re.M)) == 5
         else "not one line per bogus word"))
     return tests
+
+
+class TwoBootsDiffer:
+    """One boot test run twice: both must pass, and the lines the pattern
+    picks out must differ between the boots (no fixed seed)."""
+
+    def __init__(self, boot, pattern):
+        self.boot, self.pattern = boot, pattern
+        self.name = boot.name + "; two boots differ"
+
+    def run(self):
+        t = time.time()
+        samples = []
+        for _ in range(2):
+            ok, detail, _ = self.boot.run()
+            if not ok:
+                return ok, detail, time.time() - t
+            samples.append(self.boot.last_output and
+                           re.findall(self.pattern, self.boot.last_output, re.M))
+        if not samples[0] or samples[0] == samples[1]:
+            return False, f"samples of the two boots: {samples}", time.time() - t
+        return True, "", time.time() - t
+
+
+class NewlibArc4randomUnlinked:
+    """lib/entropy defines arc4random, arc4random_buf and
+    arc4random_uniform so that newlib's copy (which keys itself from an
+    uninitialised buffer when getentropy fails) stays out of the image."""
+    name = "build: entropy-selftest links lib/entropy's arc4random, not newlib's"
+
+    def run(self):
+        image = os.path.join(BUILD, "entropy-selftest", "tern-entropy-selftest.elf")
+        p = subprocess.run(["nm", image], capture_output=True, text=True)
+        names = set(line.split()[-1] for line in p.stdout.splitlines())
+        ok = (p.returncode == 0 and {"arc4random", "getentropy"} <= names and
+              not {"_rs_stir", "_arc4random_data"} & names)
+        return ok, p.stderr[-300:] or "newlib's arc4random.o is linked", 0
+
+
+ENTROPY_NO_STRONG = (r"^tern: warning: entropy: no strong source \(no usable "
+                     r"RDSEED or RDRAND\): getentropy\(\) fails with ENOSYS")
+
+
+def entropy_tests():
+    """lib/entropy on QEMU's default CPU (qemu64: no RDRAND, no RDSEED)
+    and with -cpu max (RDRAND; QEMU 7.2's TCG has no RDSEED)."""
+    sample = r"^entropy-selftest: sample ([0-9a-f]{64})$"
+    strong = [r"^tern: entropy: rdrand jitter$", r"^# 0 failed$", sample]
+    return [
+        TwoBootsDiffer(Boot("entropy-selftest pc -cpu max", "entropy-selftest",
+                            "pc", append="tern.exit=debugexit",
+                            extra=("-cpu", "max"), status=debug_exit(0),
+                            expect=strong,
+                            forbid=(r"tern: fatal", r"warning: entropy"),
+                            check=tap_all_ok(13)),
+                       sample),
+        Boot("entropy-selftest microvm -cpu max", "entropy-selftest",
+             "microvm", append="tern.exit=debugexit", extra=("-cpu", "max"),
+             status=debug_exit(0), expect=strong, check=tap_all_ok(13)),
+        Boot("entropy-selftest q35 default CPU: ENOSYS, then a feeder seeds",
+             "entropy-selftest", "q35", append="tern.exit=debugexit -- none",
+             status=debug_exit(0),
+             expect=[r"^tern: entropy: jitter$", ENTROPY_NO_STRONG,
+                     r"^tern: entropy: seeded by selftest-feeder$",
+                     r"^# 0 failed$"], check=tap_all_ok(8)),
+        Boot("entropy-selftest pc default CPU: arc4random stops the VM",
+             "entropy-selftest", "pc",
+             append="tern.exit=debugexit -- arc4random-unseeded",
+             status=debug_exit(TERN_EXIT_NO_ENTROPY), forbid=(r"arc4random\(\) =",),
+             expect=[r"^tern: fatal: entropy: arc4random: no strong random "
+                     r"source .*: stopping rather than hand out predictable",
+                     rf"^tern: stopping with status {TERN_EXIT_NO_ENTROPY}$"]),
+        Boot("entropy-selftest pc -icount: constant TSC deltas, jitter unused",
+             "entropy-selftest", "pc", append="tern.exit=debugexit -- none",
+             extra=("-icount", "shift=0"), status=debug_exit(0),
+             expect=[r"^tern: warning: entropy: jitter: 64 TSC deltas all \d+ ",
+                     r"^tern: entropy: none$", r"^# 0 failed$"],
+             check=tap_all_ok(8)),
+        XenBoot("xen dom0 entropy-selftest", "entropy-selftest",
+                expect=strong + [r"\(XEN\).*Hardware Dom0 halted"],
+                check=tap_all_ok(13)),
+        NewlibArc4randomUnlinked(),
+    ]
 
 
 def paging_tests():
