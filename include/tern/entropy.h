@@ -21,11 +21,20 @@ void entropy_init(void);
 void entropy_add(const void *bytes, size_t n, unsigned credited_bits,
                  const char *source);
 
-/* A driver that will credit entropy soon (a virtio-rng found at probe)
- * says so; entropy_read then waits for it, up to CONFIG_ENTROPY_WAIT_MS,
- * instead of failing at once.  entropy_source_gone() when it stops. */
-void entropy_expect_source(const char *source);
-void entropy_source_gone(const char *source);
+/* A driver that fetches entropy on demand (virtio-rng).  request() asks
+ * its device for more: it posts a request unless one is in flight, and
+ * polls for completions when the device has no interrupt; the bytes come
+ * back through entropy_add().  Called in thread context: when the feeder
+ * is added, when a read finds the pool unseeded (then every 10 ms while
+ * it waits, up to CONFIG_ENTROPY_WAIT_MS) and when a reseed is due. */
+struct entropy_feeder {
+    const char *name;
+    void (*request)(struct entropy_feeder *f);
+    struct entropy_feeder *next; /* lib/entropy's */
+};
+void entropy_add_feeder(struct entropy_feeder *f);
+/* The device stopped (broken, timed out): no more requests. */
+void entropy_remove_feeder(struct entropy_feeder *f);
 
 /* n bytes of output: 0, or -1 when no credited entropy has ever arrived
  * (after waiting for an expected source; may sleep then). */

@@ -30,7 +30,7 @@ static struct entropy_pool pool;
 static struct hw_source hw[2];
 static unsigned nhw;
 static bool jitter_usable;
-static unsigned expected_sources;
+static struct entropy_feeder *feeders;
 static char names[48];
 static uint64_t next_gather_ns;
 
@@ -117,8 +117,15 @@ static void describe_sources(void)
         name_source("none");
 }
 
+static void ask_feeders(void)
+{
+    for (struct entropy_feeder *f = feeders; f; f = f->next)
+        f->request(f);
+}
+
 static void gather_and_reseed(void)
 {
+    ask_feeders(); /* for the next reseed: their bytes come later */
     add_hw_samples();
     add_jitter();
     pool_reseed(&pool, clock_monotonic_ns());
@@ -154,35 +161,41 @@ void entropy_add(const void *bytes, size_t n, unsigned credited_bits,
         pr_info("entropy: seeded by %s", source);
 }
 
-void entropy_expect_source(const char *source)
+void entropy_add_feeder(struct entropy_feeder *f)
 {
-    expected_sources++;
-    pr_debug("entropy: expecting entropy from %s", source);
+    f->next = feeders;
+    feeders = f;
+    pr_debug("entropy: %s feeds the pool", f->name);
+    f->request(f);
 }
 
-void entropy_source_gone(const char *source)
+void entropy_remove_feeder(struct entropy_feeder *f)
 {
-    if (expected_sources)
-        expected_sources--;
-    pr_debug("entropy: %s no longer feeds the pool", source);
+    for (struct entropy_feeder **p = &feeders; *p; p = &(*p)->next)
+        if (*p == f) {
+            *p = f->next;
+            pr_warn("entropy: %s no longer feeds the pool", f->name);
+            return;
+        }
 }
 
-/* Unseeded, with a driver that promised entropy: sleep until it comes,
- * or the configured time is up. */
+/* Unseeded, with a driver that can fetch entropy: ask it, and sleep until
+ * its bytes come or the configured time is up. */
 static void wait_for_seed(void)
 {
     uint64_t deadline = clock_monotonic_ns() +
                         (uint64_t)CONFIG_ENTROPY_WAIT_MS * 1000000ull;
 
-    if (!expected_sources)
+    if (!feeders)
         return;
-    while (!pool.seeded && expected_sources &&
-           clock_monotonic_ns() < deadline)
-        thread_sleep_ns(WAIT_STEP_NS);
+    while (!pool.seeded && feeders && clock_monotonic_ns() < deadline) {
+        ask_feeders();
+        if (!pool.seeded)
+            thread_sleep_ns(WAIT_STEP_NS);
+    }
     if (!pool.seeded)
-        pr_err("entropy: %u expected source(s) credited less than %u bits "
-               "in %u ms", expected_sources, POOL_RESEED_BITS,
-               CONFIG_ENTROPY_WAIT_MS);
+        pr_err("entropy: no feeder credited %u bits in %u ms",
+               POOL_RESEED_BITS, CONFIG_ENTROPY_WAIT_MS);
 }
 
 int entropy_read(void *out, size_t n)
