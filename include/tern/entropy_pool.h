@@ -80,6 +80,12 @@ enum draw_result source_draw(struct hw_source *s, uint64_t *value);
  * A source whose draws come back empty is not used (one line). */
 bool source_selftest(struct hw_source *s, unsigned draws);
 
+/* The same rule for a device's buffer of random bytes (virtio-rng): NULL,
+ * or the rule it breaks: 8 or more bytes all equal, or the first 8 bytes
+ * the same as the last buffer's (kept in *last). */
+const char *device_bytes_broken_rule(const uint8_t *bytes, size_t len,
+                                     uint64_t *last);
+
 /* Timing jitter: n TSC deltas around the same work.  All equal means a
  * clock that counts instructions (QEMU -icount), no jitter at all. */
 bool jitter_deltas_vary(const uint64_t *deltas, unsigned n);

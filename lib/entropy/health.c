@@ -63,6 +63,26 @@ bool source_selftest(struct hw_source *s, unsigned draws)
     return true;
 }
 
+const char *device_bytes_broken_rule(const uint8_t *bytes, size_t len,
+                                     uint64_t *last)
+{
+    uint64_t head = 0;
+    size_t i;
+
+    if (len < sizeof(head))
+        return 0;
+    for (i = 1; i < len && bytes[i] == bytes[0]; i++)
+        ;
+    if (i == len)
+        return "returned a buffer of identical bytes";
+    for (i = 0; i < sizeof(head); i++)
+        head = head << 8 | bytes[i];
+    if (head == *last)
+        return "returned the same bytes twice in a row";
+    *last = head;
+    return 0;
+}
+
 bool jitter_deltas_vary(const uint64_t *deltas, unsigned n)
 {
     for (unsigned i = 1; i < n; i++)

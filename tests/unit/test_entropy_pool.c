@@ -300,6 +300,26 @@ TEST(source_healthy_passes_selftest)
     CHECK(!log_contains("rdfake"));
 }
 
+/* virtio-rng's buffers: a device that lies with constant or repeated
+ * bytes is caught; short buffers are not judged. */
+TEST(device_bytes_stuck_or_repeated)
+{
+    uint8_t ones[64], good[16], again[16];
+    uint64_t last = 0;
+
+    memset(ones, 0xff, sizeof(ones));
+    memcpy(good, sample, 16);
+    memcpy(again, sample, 8);
+    memcpy(again + 8, sample + 20, 8); /* same head, different tail */
+    CHECK(!device_bytes_broken_rule(good, 16, &last));
+    CHECK(!strcmp(device_bytes_broken_rule(ones, 64, &last),
+                  "returned a buffer of identical bytes"));
+    CHECK(!strcmp(device_bytes_broken_rule(again, 16, &last),
+                  "returned the same bytes twice in a row"));
+    CHECK(!device_bytes_broken_rule(ones, 7, &last));
+    CHECK(!device_bytes_broken_rule(sample + 16, 16, &last));
+}
+
 TEST(jitter_constant_deltas_detected)
 {
     static const uint64_t flat[8] = {40, 40, 40, 40, 40, 40, 40, 40};
