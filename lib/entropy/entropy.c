@@ -183,8 +183,8 @@ void entropy_remove_feeder(struct entropy_feeder *f)
  * its bytes come or the configured time is up. */
 static void wait_for_seed(void)
 {
-    uint64_t deadline = clock_monotonic_ns() +
-                        (uint64_t)CONFIG_ENTROPY_WAIT_MS * 1000000ull;
+    uint64_t start = clock_monotonic_ns();
+    uint64_t deadline = start + (uint64_t)CONFIG_ENTROPY_WAIT_MS * 1000000ull;
 
     if (!feeders)
         return;
@@ -194,8 +194,9 @@ static void wait_for_seed(void)
             thread_sleep_ns(WAIT_STEP_NS);
     }
     if (!pool.seeded)
-        pr_err("entropy: no feeder credited %u bits in %u ms",
-               POOL_RESEED_BITS, CONFIG_ENTROPY_WAIT_MS);
+        pr_err("entropy: no feeder credited %u bits (waited %llu ms)",
+               POOL_RESEED_BITS,
+               (unsigned long long)((clock_monotonic_ns() - start) / 1000000));
 }
 
 int entropy_read(void *out, size_t n)
