@@ -33,6 +33,7 @@ static bool jitter_usable;
 static struct entropy_feeder *feeders;
 static char names[48];
 static uint64_t next_gather_ns;
+static unsigned warned_unseeded;
 
 static bool rdseed_paused(uint64_t *v)
 {
@@ -89,7 +90,7 @@ static void check_jitter(void)
     jitter_deltas(deltas, JITTER_SAMPLES);
     jitter_usable = jitter_deltas_vary(deltas, JITTER_SAMPLES);
     if (!jitter_usable)
-        pr_warn("entropy: jitter: %u TSC deltas all %llu (a clock that "
+        pr_info("entropy: jitter: %u TSC deltas all %llu (a clock that "
                 "counts instructions, such as QEMU's -icount): not used",
                 JITTER_SAMPLES, (unsigned long long)deltas[0]);
 }
@@ -143,11 +144,12 @@ void entropy_init(void)
     describe_sources();
     pr_info("entropy: %s", names);
     gather_and_reseed();
+    /* Info, not a warning: an app that never asks for randomness loses
+     * nothing.  The first read that fails says so as a warning. */
     if (!pool.seeded)
-        pr_warn("entropy: no strong source (no usable RDSEED or RDRAND): "
+        pr_info("entropy: no strong source (no usable RDSEED or RDRAND): "
                 "getentropy() fails with ENOSYS and arc4random() stops the "
-                "VM until a driver such as virtio-rng credits %u bits; "
-                "boot with -cpu max or add a virtio-rng device "
+                "VM until a driver such as virtio-rng credits %u bits "
                 "(docs/entropy.md)", POOL_RESEED_BITS);
 }
 
@@ -209,8 +211,12 @@ int entropy_read(void *out, size_t n)
     }
     if (!pool.seeded)
         wait_for_seed();
-    if (!pool.seeded)
+    if (!pool.seeded) {
+        if (!warned_unseeded++)
+            pr_warn("entropy: a read with no strong source failed: boot "
+                    "with -cpu max or a virtio-rng device (docs/entropy.md)");
         return -1;
+    }
     pool_generate(&pool, out, n);
     return 0;
 }
