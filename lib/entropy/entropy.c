@@ -33,7 +33,7 @@ static bool jitter_usable;
 static struct entropy_feeder *feeders;
 static char names[48];
 static uint64_t next_gather_ns;
-static unsigned warned_unseeded;
+static bool warned_unseeded;
 
 static bool rdseed_paused(uint64_t *v)
 {
@@ -212,9 +212,11 @@ int entropy_read(void *out, size_t n)
     if (!pool.seeded)
         wait_for_seed();
     if (!pool.seeded) {
-        if (!warned_unseeded++)
+        if (!warned_unseeded) {
+            warned_unseeded = true;
             pr_warn("entropy: a read with no strong source failed: boot "
                     "with -cpu max or a virtio-rng device (docs/entropy.md)");
+        }
         return -1;
     }
     pool_generate(&pool, out, n);
