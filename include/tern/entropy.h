@@ -11,8 +11,9 @@
 
 #include <stddef.h>
 
-/* Boot: find and check the CPU's sources, seed the pool, and print one
- * line naming the sources in use ("entropy: rdseed rdrand jitter"). */
+/* Boot: find and check the CPU's sources and print one line naming the
+ * sources in use ("entropy: rdseed rdrand jitter").  The pool is seeded
+ * by the first read, or by a feeder's bytes. */
 void entropy_init(void);
 
 /* Mix n bytes into the pool, credited with at most credited_bits bits of
@@ -40,7 +41,8 @@ void entropy_remove_feeder(struct entropy_feeder *f);
  * (after waiting for an expected source; may sleep then). */
 int entropy_read(void *out, size_t n);
 
-/* Has the pool been seeded from credited sources? */
+/* Has the pool been seeded from credited sources (by a read or a
+ * feeder)? */
 int entropy_seeded(void);
 
 /* The sources in use, as the start-of-day line names them. */

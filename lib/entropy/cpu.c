@@ -54,7 +54,7 @@ void jitter_deltas(uint64_t *deltas, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         uint64_t t0 = rdtsc();
 
-        for (unsigned j = 0; j < 16; j++) {
+        for (unsigned j = 0; j < 4; j++) {
             at = (at * 1103515245u + 12345u + scratch[at % sizeof(scratch)]) %
                  sizeof(scratch);
             scratch[at]++;

@@ -15,7 +15,8 @@
 #include "cpu.h"
 
 #define SELFTEST_DRAWS 8
-#define JITTER_SAMPLES 64
+#define JITTER_SAMPLES 64       /* at each reseed */
+#define JITTER_CHECK_SAMPLES 16 /* at boot: enough to see a constant clock */
 #define WAIT_STEP_NS 10000000ull /* 10 ms between looks at the pool */
 /* Once seeded, a reseed that found too little new credit is not tried
  * again for this long: without a hardware source every read would
@@ -34,6 +35,10 @@ static struct entropy_feeder *feeders;
 static char names[48];
 static uint64_t next_gather_ns;
 static bool warned_unseeded;
+/* The monotonic clock as the last read saw it.  The boot and interrupt
+ * handlers never read the clock themselves: its first read calibrates
+ * the TSC (milliseconds), which only a caller that needs time pays. */
+static uint64_t last_now_ns;
 
 static bool rdseed_paused(uint64_t *v)
 {
@@ -83,16 +88,28 @@ static void add_jitter(void)
         pool_add(&pool, deltas, sizeof(deltas), 0);
 }
 
+/* Boot: a short sample decides whether jitter is used at all, and goes
+ * into the pool if it is. */
 static void check_jitter(void)
 {
-    uint64_t deltas[JITTER_SAMPLES];
+    uint64_t deltas[JITTER_CHECK_SAMPLES];
 
-    jitter_deltas(deltas, JITTER_SAMPLES);
-    jitter_usable = jitter_deltas_vary(deltas, JITTER_SAMPLES);
-    if (!jitter_usable)
+    jitter_deltas(deltas, JITTER_CHECK_SAMPLES);
+    jitter_usable = jitter_deltas_vary(deltas, JITTER_CHECK_SAMPLES);
+    if (jitter_usable)
+        pool_add(&pool, deltas, sizeof(deltas), 0);
+    else
         pr_info("entropy: jitter: %u TSC deltas all %llu (a clock that "
                 "counts instructions, such as QEMU's -icount): not used",
-                JITTER_SAMPLES, (unsigned long long)deltas[0]);
+                JITTER_CHECK_SAMPLES, (unsigned long long)deltas[0]);
+}
+
+static bool strong_source(void)
+{
+    for (unsigned i = 0; i < nhw; i++)
+        if (!hw[i].distrusted)
+            return true;
+    return false;
 }
 
 /* "rdseed rdrand jitter": the sources in use, in the order used. */
@@ -124,32 +141,33 @@ static void ask_feeders(void)
         f->request(f);
 }
 
-static void gather_and_reseed(void)
+static void gather_and_reseed(uint64_t now)
 {
     ask_feeders(); /* for the next reseed: their bytes come later */
     add_hw_samples();
     add_jitter();
-    pool_reseed(&pool, clock_monotonic_ns());
+    pool_reseed(&pool, now);
 }
 
+/* Boot: find and check the sources and say which; nothing more.  The
+ * pool is seeded by the first read (or a feeder's bytes): no boot pays
+ * for randomness it never uses. */
 void entropy_init(void)
 {
-    uint64_t t[2] = {rdtsc(), clock_wall_ns()};
+    uint64_t tsc = rdtsc();
 
     pool_init(&pool);
-    /* Not secret and not credited, but different on every boot. */
-    pool_add(&pool, t, sizeof(t), 0);
+    /* Not secret and not credited, but different on most boots. */
+    pool_add(&pool, &tsc, sizeof(tsc), 0);
     find_cpu_sources();
     check_jitter();
     describe_sources();
     pr_info("entropy: %s", names);
-    gather_and_reseed();
     /* Info, not a warning: an app that never asks for randomness loses
      * nothing.  The first read that fails says so as a warning. */
-    if (!pool.seeded)
-        pr_info("entropy: no strong source (no usable RDSEED or RDRAND): "
-                "getentropy() fails with ENOSYS and arc4random() stops the "
-                "VM until a driver such as virtio-rng credits %u bits "
+    if (!strong_source())
+        pr_info("entropy: no RDSEED or RDRAND: getentropy() and "
+                "arc4random() fail until virtio-rng credits %u bits "
                 "(docs/entropy.md)", POOL_RESEED_BITS);
 }
 
@@ -159,7 +177,7 @@ void entropy_add(const void *bytes, size_t n, unsigned credited_bits,
     bool was_seeded = pool.seeded;
 
     pool_add(&pool, bytes, n, credited_bits);
-    if (!was_seeded && pool_reseed(&pool, clock_monotonic_ns()))
+    if (!was_seeded && pool_reseed(&pool, last_now_ns))
         pr_info("entropy: seeded by %s", source);
 }
 
@@ -203,10 +221,10 @@ static void wait_for_seed(void)
 
 int entropy_read(void *out, size_t n)
 {
-    uint64_t now = clock_monotonic_ns();
+    uint64_t now = last_now_ns = clock_monotonic_ns();
 
     if (pool_reseed_due(&pool, now) && (!pool.seeded || now >= next_gather_ns)) {
-        gather_and_reseed();
+        gather_and_reseed(now);
         next_gather_ns = now + GATHER_RETRY_NS;
     }
     if (!pool.seeded)
