@@ -1342,7 +1342,43 @@ def entropy_tests():
                 expect=strong + [r"\(XEN\).*Hardware Dom0 halted"],
                 check=tap_all_ok(13)),
         NewlibArc4randomUnlinked(),
-    ]
+    ] + virtio_rng_tests(sample)
+
+
+def virtio_rng_tests(sample):
+    """virtio-rng seeding the pool on QEMU's default CPU (no RDRAND):
+    microvm's MMIO in both layouts and both discovery methods, and a
+    device that never answers."""
+    seeded = r"^tern: entropy: seeded by virtio-rng@mmio:feb0[02]e00$"
+    tests = [Boot(f"entropy-selftest microvm{acpi} virtio-rng {layout}",
+                  "entropy-selftest", "microvm" + acpi,
+                  append="tern.exit=debugexit -- virtio-rng",
+                  extra=("-device", "virtio-rng-device", *extra),
+                  status=debug_exit(0),
+                  expect=[rf"^tern: virtio: virtio-rng@mmio:feb0[02]e00 \({layout}\), "
+                          r"driver virtio-rng$",
+                          r"^tern: virtio-rng: virtio-rng@mmio:feb0[02]e00 feeds "
+                          r"the entropy pool \(interrupt\)$",
+                          seeded, r"^# 0 failed$", sample],
+                  check=tap_all_ok(13))
+             for acpi, layout, extra in (
+                 ("", "mmio-v1", ()),
+                 (",acpi=off", "mmio-v2",
+                  ("-global", "virtio-mmio.force-legacy=false")))]
+    tests.append(Boot(
+        "entropy-selftest microvm virtio-rng that never answers",
+        "entropy-selftest", "microvm",
+        append="tern.exit=debugexit -- virtio-rng-silent",
+        extra=("-device", "virtio-rng-device,max-bytes=1,period=600000"),
+        status=debug_exit(0),
+        expect=[r"^tern: error: virtio: virtio-rng@mmio:feb02e00: request "
+                r"not completed within 2 s$",
+                r"^tern: warning: entropy: virtio-rng@mmio:feb02e00 no longer "
+                r"feeds the pool$",
+                r"^tern: error: entropy: no feeder credited 256 bits",
+                r"^# 0 failed$"],
+        forbid=(r"tern: fatal", r"seeded by"), check=tap_all_ok(2)))
+    return tests
 
 
 def paging_tests():

@@ -8,6 +8,8 @@
  *                       fails with ENOSYS until a feeder credits entropy;
  *                       a feeder and a thread here play virtio-rng
  *   arc4random-unseeded no strong source: arc4random() must stop the VM
+ *   virtio-rng          no strong CPU source, a virtio-rng device
+ *   virtio-rng-silent   the same, the device never completes a request
  */
 #include <errno.h>
 #include <stdint.h>
@@ -97,7 +99,7 @@ static int bits_balanced(const uint8_t *p, size_t n)
     return 1;
 }
 
-static void test_strong(void)
+static void test_strong(int cpu_source)
 {
     static uint8_t big[8192];
     uint8_t a[256], b[256];
@@ -106,8 +108,9 @@ static void test_strong(void)
 
     tap_ok(getentropy(a, 256) == 0 && getentropy(b, 256) == 0,
            "getentropy(256 bytes) succeeds twice");
-    tap_ok(entropy_seeded(),
-           "with no feeder, the CPU's source seeded the pool at the first read");
+    if (cpu_source)
+        tap_ok(entropy_seeded(), "with no feeder, the CPU's source seeded "
+                                 "the pool at the first read");
     tap_ok(memcmp(a, b, 256) && !all_equal(a, 256, a[0]),
            "two 256-byte results differ and are not constant");
     memset(canary, 0xa5, sizeof(canary));
@@ -204,6 +207,37 @@ static void test_none(void)
     entropy_remove_feeder(&fake_feeder);
 }
 
+/* Seeded by the virtio-rng driver: the first read waits for the device's
+ * interrupt, then everything works as with RDRAND. */
+static void test_virtio_rng(void)
+{
+    uint8_t buf[32];
+
+    printf("# seeded before the first read: %s\n",
+           entropy_seeded() ? "yes" : "no");
+    tap_ok(getentropy(buf, sizeof(buf)) == 0 && entropy_seeded(),
+           "the first getentropy gets virtio-rng's bytes");
+    test_strong(0);
+}
+
+/* A virtio-rng that never completes a request (QEMU's max-bytes=1 and a
+ * long period): the driver names it after 2 s, the read fails. */
+static void test_virtio_rng_silent(void)
+{
+    uint8_t buf[32];
+    uint64_t t0 = clock_monotonic_ns();
+    int r;
+
+    errno = 0;
+    r = getentropy(buf, sizeof(buf));
+    printf("# getentropy gave up after %llu ms\n",
+           (unsigned long long)((clock_monotonic_ns() - t0) / MS));
+    tap_ok(r == -1 && errno == ENOSYS && !entropy_seeded(),
+           "a silent virtio-rng: getentropy fails with ENOSYS");
+    tap_ok(clock_monotonic_ns() - t0 < 4000 * MS,
+           "the driver gave up on it within its 2 s timeout, not the 5 s wait");
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "strong";
@@ -216,7 +250,11 @@ int main(int argc, char **argv)
     test_sources_named();
     if (!strcmp(mode, "none"))
         test_none();
+    else if (!strcmp(mode, "virtio-rng"))
+        test_virtio_rng();
+    else if (!strcmp(mode, "virtio-rng-silent"))
+        test_virtio_rng_silent();
     else
-        test_strong();
+        test_strong(1);
     return tap_done();
 }

@@ -7,3 +7,4 @@ obj-$(CONFIG_VIRTIO_PCI) += lib/virtio/pci.c lib/virtio/pci_caps.c \
                             lib/virtio/pci_modern.c lib/virtio/pci_legacy.c
 obj-$(CONFIG_VIRTIO_BLK) += lib/virtio/blk.c
 obj-$(CONFIG_VIRTIO_NET) += lib/virtio/net.c
+obj-$(CONFIG_VIRTIO_RNG) += lib/virtio/rng.c
