@@ -228,7 +228,6 @@ PURE_SRCS := \
   lib/virtio/virtqueue.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
-UNIT_SRCS := $(PURE_SRCS) \
   lib/blk/blk.c \
   lib/blk/blk_file.c \
   lib/fd/devfs.c \
@@ -238,9 +237,9 @@ UNIT_SRCS := $(PURE_SRCS) \
   lib/mm/objpool.c \
   lib/net/netdev.c \
   lib/virtio/mmio.c \
+  lib/virtio/rng.c \
   lib/virtio/virtio.c \
-  lib/virtio/virtqueue_dev.c
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC) \
+  lib/virtio/virtqueue_dev.c \
   -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

@@ -16,29 +16,27 @@
 #include <string.h>
 #include <tern/entropy.h>
 #include <tern/entropy_pool.h>
+#include <tern/kalloc.h>
 #include <tern/log.h>
 #include <tern/time.h>
 #include <tern/virtio.h>
+#include <tern/virtio_rng.h>
 #include <tern/virtqueue.h>
 
-#define RNG_MAX_DEVICES 4
 #define RNG_BUF_BYTES 64 /* 512 bits: two reseeds' worth a request */
 /* Shorter than CONFIG_ENTROPY_WAIT_MS's default, so that a silent device
  * is named before a waiting read gives up. */
 #define RNG_TIMEOUT_NS 2000000000ull
 
 struct rng {
-    /* The device writes here: 64-byte aligned, so never across a page. */
-    uint8_t buf[RNG_BUF_BYTES] __attribute__((aligned(RNG_BUF_BYTES)));
+    /* The device writes here (physical == virtual, so contiguous). */
+    uint8_t buf[RNG_BUF_BYTES];
     struct virtio_dev *dev;
     struct virtq *vq;
     struct entropy_feeder feeder;
     uint64_t posted_ns, last_head, bytes;
     bool in_flight, stopped;
 };
-
-static struct rng rngs[RNG_MAX_DEVICES];
-static unsigned nrngs;
 
 static struct rng *rng_of(struct entropy_feeder *f)
 {
@@ -119,26 +117,25 @@ static void rng_request(struct entropy_feeder *f)
         stop(r, "request not completed within 2 s");
 }
 
-static int rng_probe(struct virtio_dev *dev)
+int virtio_rng_probe(struct virtio_dev *dev)
 {
     struct rng *r;
     bool irq;
 
-    if (nrngs == RNG_MAX_DEVICES) {
-        pr_warn("virtio-rng: %s: more than %d devices, left alone",
-                dev->name, RNG_MAX_DEVICES);
-        return -1;
-    }
-    r = &rngs[nrngs];
     /* No feature bits exist for this device; none of the rings' either
      * is worth it for one buffer at a time. */
     if (virtio_negotiate(dev, 0))
         return -1;
+    if (!(r = kzalloc(sizeof(*r)))) {
+        virtio_dev_broken(dev, "no memory for the driver");
+        return -1;
+    }
     /* One buffer at a time would need one entry, but a legacy PCI device
      * cannot be told a size: it takes only its own.  So ask for the
      * most; the transport caps it at the device's. */
     r->vq = virtq_create(dev, 0, VIRTIO_QUEUE_MAX);
     if (!r->vq) {
+        kfree(r);
         virtio_dev_broken(dev, "queue 0 could not be set up");
         return -1;
     }
@@ -146,7 +143,6 @@ static int rng_probe(struct virtio_dev *dev)
     dev->driver_data = r;
     irq = dev->ops->irq_bind(dev, rng_interrupt, r) == 0;
     virtio_driver_ok(dev);
-    nrngs++;
     pr_info("virtio-rng: %s feeds the entropy pool (%s)", dev->name,
             irq ? "interrupt" : "polled when the pool asks");
     r->feeder = (struct entropy_feeder){dev->name, rng_request, 0};
@@ -155,7 +151,7 @@ static int rng_probe(struct virtio_dev *dev)
 }
 
 static const struct virtio_driver rng_driver = {
-    VIRTIO_ID_RNG, "virtio-rng", rng_probe,
+    VIRTIO_ID_RNG, "virtio-rng", virtio_rng_probe,
 };
 
 void virtio_rng_init(void)
