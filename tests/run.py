@@ -1365,6 +1365,19 @@ def virtio_rng_tests(sample):
                  ("", "mmio-v1", ()),
                  (",acpi=off", "mmio-v2",
                   ("-global", "virtio-mmio.force-legacy=false")))]
+    for machine, slot, dev, layout in (
+            ("pc", "00:02.0", "virtio-rng-pci", "pci-modern"),
+            ("q35", "00:01.0", "virtio-rng-pci,disable-modern=on", "pci-legacy")):
+        tests.append(Boot(
+            f"entropy-selftest {machine} virtio-rng {layout}",
+            "entropy-selftest", machine,
+            append="tern.exit=debugexit -- virtio-rng", extra=("-device", dev),
+            status=debug_exit(0),
+            expect=[rf"^tern: virtio: virtio-rng@pci:{slot} \({layout}\), "
+                    r"driver virtio-rng$",
+                    rf"^tern: entropy: seeded by virtio-rng@pci:{slot}$",
+                    r"^# 0 failed$", sample],
+            check=tap_all_ok(13)))
     tests.append(Boot(
         "entropy-selftest microvm virtio-rng that never answers",
         "entropy-selftest", "microvm",
