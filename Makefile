@@ -228,6 +228,7 @@ PURE_SRCS := \
   lib/virtio/virtqueue.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
+UNIT_SRCS := $(PURE_SRCS) \
   lib/blk/blk.c \
   lib/blk/blk_file.c \
   lib/fd/devfs.c \
@@ -239,7 +240,8 @@ PURE_SRCS := \
   lib/virtio/mmio.c \
   lib/virtio/rng.c \
   lib/virtio/virtio.c \
-  lib/virtio/virtqueue_dev.c \
+  lib/virtio/virtqueue_dev.c
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC) \
   -Itests/unit/config \
   -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
   -isystem $(SYSINC) -fno-omit-frame-pointer

@@ -9,7 +9,6 @@
 #include <tern/config.h>
 #include <tern/console.h>
 #include <tern/driver.h>
-#include <tern/entropy.h>
 #include <tern/exit.h>
 #include <tern/log.h>
 #include <tern/mm.h>
@@ -120,7 +119,6 @@ void boot_main(struct boot_info *bi)
     boot_mark("memory");
     clock_init();
     boot_mark("clock");
-    entropy_init();
 #ifdef CONFIG_LIBC_NEWLIB
     sched_init(exit);
 #else

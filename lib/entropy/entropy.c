@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <tern/config.h>
+#include <tern/driver.h>
 #include <tern/entropy.h>
 #include <tern/entropy_pool.h>
 #include <tern/io.h>
@@ -250,3 +251,12 @@ const char *entropy_describe(void)
 {
     return names;
 }
+
+/* The sources are checked in the first round, before any driver (a
+ * virtio-rng among them) registers as a feeder. */
+static void entropy_driver_init(const struct boot_info *bi)
+{
+    (void)bi;
+    entropy_init();
+}
+DRIVER_INIT_BUS(entropy_driver_init);

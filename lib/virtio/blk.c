@@ -335,4 +335,4 @@ static void virtio_blk_init(const struct boot_info *bi)
     (void)bi;
     virtio_register_driver(&drv);
 }
-DRIVER_INIT(virtio_blk_init);
+DRIVER_INIT_REGISTER(virtio_blk_init);

@@ -325,4 +325,4 @@ static void virtio_net_init(const struct boot_info *bi)
     (void)bi;
     virtio_register_driver(&drv);
 }
-DRIVER_INIT(virtio_net_init);
+DRIVER_INIT_REGISTER(virtio_net_init);

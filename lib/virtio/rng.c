@@ -20,6 +20,7 @@
 #include <tern/log.h>
 #include <tern/time.h>
 #include <tern/virtio.h>
+#include <tern/driver.h>
 #include <tern/virtio_rng.h>
 #include <tern/virtqueue.h>
 
@@ -158,3 +159,10 @@ void virtio_rng_init(void)
 {
     virtio_register_driver(&rng_driver);
 }
+
+static void virtio_rng_driver_init(const struct boot_info *bi)
+{
+    (void)bi;
+    virtio_rng_init();
+}
+DRIVER_INIT_REGISTER(virtio_rng_driver_init);

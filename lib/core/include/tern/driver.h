@@ -13,15 +13,19 @@ struct boot_info;
 
 typedef void (*driver_init_fn)(const struct boot_info *bi);
 
-/* Three rounds, each in link order: buses (PCI) are enumerated, then
- * transports find their devices on them (virtio over PCI and MMIO), then
- * the rest (device drivers registering with their transport). */
+/* Four rounds, each in link order: buses are enumerated (PCI; the
+ * entropy sources are checked), device drivers register with their bus's
+ * registry (virtio-blk, -net, -rng), transports find their devices and
+ * the registry hands each to its driver (virtio over PCI and MMIO), then
+ * the rest, which may use every device found (a network stack on the
+ * cards). */
 #define DRIVER_INIT_AT(fn, round)                                        \
     static const driver_init_fn driver_init_##fn __attribute__((         \
         used, section(".tern_driver_init." #round), aligned(8))) = fn
 #define DRIVER_INIT_BUS(fn) DRIVER_INIT_AT(fn, 0)
-#define DRIVER_INIT_TRANSPORT(fn) DRIVER_INIT_AT(fn, 1)
-#define DRIVER_INIT(fn) DRIVER_INIT_AT(fn, 2)
+#define DRIVER_INIT_REGISTER(fn) DRIVER_INIT_AT(fn, 1)
+#define DRIVER_INIT_TRANSPORT(fn) DRIVER_INIT_AT(fn, 2)
+#define DRIVER_INIT(fn) DRIVER_INIT_AT(fn, 3)
 
 /* boot_main: the words, then every driver's start. */
 void driver_params_set(char *const *words, unsigned n);
