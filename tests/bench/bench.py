@@ -14,9 +14,13 @@ initramfs; dom0 lifetime under Xen from Xen's console timestamps.
 Also: thread switch cost and timer lateness (apps/sched-bench), and the
 host CPU an idle guest burns (apps/sleep sleeping 10 s).
 
-Environment: RUNS (timed pairs, default 10), SKIP (comma-separated step
-names: sizes, instructions, floor-memory, qemu-floor, linux, xen, sched,
-idle).
+virtio: disk throughput (apps/blk-bench) and frames per second
+(apps/net-bench) against the same Linux guest doing the same on the same
+QEMU machine, alternating.
+
+Environment: RUNS (timed pairs, default 10), SKIP and ONLY
+(comma-separated step names: sizes, instructions, floor-memory,
+qemu-floor, linux, blk, net, xen, sched, idle).
 """
 import gzip
 import json
@@ -41,7 +45,8 @@ HELLO = os.path.join(BUILD, "hello", "tern-hello.elf")
 TARGETS = {"instructions": 100000, "image_bytes": 64 * 1024,
            "memory_kib": 2048, "floor_ratio": 1.05, "linux_ratio": 0.2}
 STEPS = ["sizes", "instructions", "floor-memory", "qemu-floor", "linux",
-         "xen", "sched", "idle"]
+         "blk", "net", "xen", "sched", "idle"]
+ONLY = set(filter(None, os.environ.get("ONLY", "").split(",")))
 
 
 def step(name, what):
@@ -198,23 +203,65 @@ def qemu_floor():
 
 
 # ---- 5. against Linux ------------------------------------------------------------
-def linux_guest():
-    dest = os.path.join(OUT, "linux")
-    root = fetch_deb(linux_image_package(), dest)
+LINUX_DEST = os.path.join(OUT, "linux")
+
+
+def linux_kernel():
+    root = fetch_deb(linux_image_package(), LINUX_DEST)
     vmlinuz = [f for f in os.listdir(os.path.join(root, "boot"))
                if f.startswith("vmlinuz")][0]
-    busybox = open(os.path.join(fetch_deb("busybox-static", dest), "bin",
-                                "busybox"), "rb").read()
+    return os.path.join(root, "boot", vmlinuz)
+
+
+def linux_initrd(name, init, packages=(), files=(), modules=()):
+    """build/bench/linux/<name>.gz: busybox as /bin/busybox and /init;
+    files (paths inside the packages' tree, e.g. usr/bin/ioping and the
+    shared libraries it needs) at the same paths; kernel modules (file
+    names, loaded by init in the order given) in /lib/modules."""
+    dest = LINUX_DEST
+    root = fetch_deb("busybox-static", dest)
+    for package in packages:
+        fetch_deb(package, dest)
+    entries = [("bin", 0o40755, b"", 0), ("dev", 0o40755, b"", 0),
+               ("dev/console", 0o20600, b"", (5 << 8) | 1),
+               ("proc", 0o40755, b"", 0), ("sys", 0o40755, b"", 0),
+               ("bin/busybox", 0o100755,
+                open(os.path.join(root, "bin", "busybox"), "rb").read(), 0),
+               ("init", 0o100755, init, 0)]
+    dirs = {"bin", "dev", "proc", "sys"}
+    def add_dirs(path):
+        parts = path.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in dirs:
+                dirs.add(d)
+                entries.append((d, 0o40755, b"", 0))
+    for path in files:
+        real = os.path.realpath(os.path.join(root, path))
+        if not real.startswith(os.path.realpath(root)):  # absolute symlink
+            real = os.path.join(root, os.readlink(os.path.join(root, path))
+                                .lstrip("/"))
+        add_dirs(path)
+        entries.append((path, 0o100755, open(real, "rb").read(), 0))
+    if modules:
+        moddir = os.path.join(root, "lib", "modules")
+        moddir = os.path.join(moddir, os.listdir(moddir)[0])
+        found = {f: os.path.join(d, f) for d, _, fs in os.walk(moddir)
+                 for f in fs}
+        for m in modules:
+            add_dirs(f"lib/modules/{m}")
+            entries.append((f"lib/modules/{m}", 0o100644,
+                            open(found[m], "rb").read(), 0))
+    initrd = os.path.join(dest, f"{name}.gz")
+    with gzip.open(initrd, "wb") as f:
+        f.write(cpio_newc(entries))
+    return initrd
+
+
+def linux_guest():
     init = (b"#!/bin/busybox sh\n/bin/busybox echo Hello from Linux\n"
             b"/bin/busybox poweroff -f\n")
-    archive = cpio_newc([("bin", 0o40755, b"", 0), ("dev", 0o40755, b"", 0),
-                         ("dev/console", 0o20600, b"", (5 << 8) | 1),
-                         ("bin/busybox", 0o100755, busybox, 0),
-                         ("init", 0o100755, init, 0)])
-    initrd = os.path.join(dest, "initrd.gz")
-    with gzip.open(initrd, "wb") as f:
-        f.write(archive)
-    return os.path.join(root, "boot", vmlinuz), initrd
+    return linux_kernel(), linux_initrd("initrd", init)
 
 
 def linux():
@@ -239,6 +286,247 @@ def linux():
     print(f"bench:   hello {row['hello_s'] * 1000:.0f} ms, Linux "
           f"{row['linux_s'] * 1000:.0f} ms, ratio {row['ratio']:.3f}")
     save("linux", row)
+    return row
+
+
+# ---- virtio-blk ----------------------------------------------------------------
+BLK_KIB_4K, BLK_KIB_64K, BLK_RANDOM = 16384, 65536, 4096
+BLK_DISK_MIB = 64
+BLK_DEPTHS = (1, 16)
+# The host's page cache holds the image (the default, stated): the figures
+# are the guests' and QEMU's costs, not the shared host disk's.
+BLK_CACHE = "cache=writeback,aio=threads"
+BLK_TESTS = ("seq-write-4k", "seq-write-64k", "seq-read-4k", "seq-read-64k",
+             "rand-read-4k")
+BLK_MODULES = ("virtio_ring.ko", "virtio.ko", "virtio_pci_legacy_dev.ko",
+               "virtio_pci_modern_dev.ko", "virtio_pci.ko", "virtio_blk.ko")
+# Guest time in ns without a fork: the "now at N nsecs" line of
+# /proc/timer_list (busybox's date has no %N).
+LINUX_STAMP = b"""stamp() { { read _; read _; read _ _ T _; } < /proc/timer_list; }
+"""
+LINUX_SETUP = b"""#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in %s; do insmod /lib/modules/$m; done
+""" + LINUX_STAMP
+
+
+def blk_linux_init():
+    """The same transfers as apps/blk-bench at one request in flight:
+    busybox dd with O_DIRECT for the sequential ones, ioping for the
+    random reads (-D: O_DIRECT; -i 0: no pause; its last two batch
+    fields are the requests made and their wall time in ns)."""
+    n4, n64 = BLK_KIB_4K // 4, BLK_KIB_64K // 64
+    return (LINUX_SETUP % " ".join(BLK_MODULES).encode() + f"""
+i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+echo "blk-bench: vda, scheduler $(cat /sys/block/vda/queue/scheduler)"
+run() {{ # name requests bytes command...
+  name=$1; n=$2; bytes=$3; shift 3
+  stamp; t0=$T
+  if "$@" 2>/dev/null; then
+    stamp; echo "bench: blk $name qd1 $n $bytes $((T - t0))"
+  else echo "blk-bench: $name failed"; fi
+}}
+run seq-write-4k {n4} {n4 * 4096} dd if=/dev/zero of=/dev/vda bs=4k count={n4} oflag=direct
+run seq-write-64k {n64} {n64 * 65536} dd if=/dev/zero of=/dev/vda bs=64k count={n64} oflag=direct
+run seq-read-4k {n4} {n4 * 4096} dd if=/dev/vda of=/dev/null bs=4k count={n4} iflag=direct
+run seq-read-64k {n64} {n64 * 65536} dd if=/dev/vda of=/dev/null bs=64k count={n64} iflag=direct
+set -- $(ioping -D -B -i 0 -s 4k -S {BLK_DISK_MIB}m -c {BLK_RANDOM} /dev/vda)
+if [ -n "${{10}}" ]; then echo "bench: blk rand-read-4k qd1 $9 $(($9 * 4096)) ${{10}}"
+else echo "blk-bench: rand-read-4k failed"; fi
+poweroff -f
+""".encode())
+
+
+def blk_disk():
+    """A raw image of non-zero bytes (a hole would read faster than
+    data), the one file both guests use."""
+    path = os.path.join(OUT, "blk-disk.img")
+    chunk = bytes((i * 37 + 11) & 0xff or 1 for i in range(1 << 20))
+    with open(path, "wb") as f:
+        for _ in range(BLK_DISK_MIB):
+            f.write(chunk)
+    return path
+
+
+def blk_figures(out):
+    """{"<test> qd<d>": (requests, bytes, ns)} from the bench lines."""
+    return {f"{name} {qd}": (int(n), int(b), int(ns)) for name, qd, n, b, ns in
+            re.findall(r"^bench: blk (\S+) (qd\d+) (\d+) (\d+) (\d+)$",
+                       out, re.M)}
+
+
+def blk_rate(fig, key):
+    """IOPS for random tests, MB/s (10^6 bytes a second) otherwise."""
+    requests, nbytes, ns = fig
+    return requests * 1e9 / ns if key.startswith("rand") else nbytes * 1e3 / ns
+
+
+def blk():
+    step("blk", "virtio-blk: sequential MB/s (4 and 64 KiB) and 4 KiB random "
+                "IOPS, apps/blk-bench against Linux (dd, ioping), q35")
+    image = os.path.join(BUILD, "blk-bench", "tern-blk-bench.elf")
+    try:
+        kernel = linux_kernel()
+        initrd = linux_initrd("blk-initrd", blk_linux_init(),
+                              packages=("ioping", "libc6"),
+                              files=("usr/bin/ioping",
+                                     "lib/x86_64-linux-gnu/libc.so.6",
+                                     "lib/x86_64-linux-gnu/libm.so.6",
+                                     "lib64/ld-linux-x86-64.so.2"),
+                              modules=BLK_MODULES)
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as e:
+        print(f"bench:   skipped: {e}")
+        return {"skipped": str(e)}
+    disk = blk_disk()
+    extra = ("-drive", f"if=none,id=d0,format=raw,file={disk},{BLK_CACHE}",
+             "-device", "virtio-blk-pci,drive=d0,disable-legacy=on")
+    depths = " ".join(map(str, BLK_DEPTHS))
+    sides = {
+        "tern": lambda: qemu(image, "q35", "64M", extra=extra, timeout=120,
+                             append=f"tern.exit=debugexit -- {BLK_KIB_4K} "
+                                    f"{BLK_KIB_64K} {BLK_RANDOM} {depths}"),
+        "linux": lambda: qemu(kernel, "q35", "256M", extra=extra,
+                              initrd=initrd, timeout=180, debug_exit=False,
+                              append="console=ttyS0 quiet panic=-1"),
+    }
+    runs = max(3, RUNS // 2)
+    got = {side: [] for side in sides}
+    for _ in range(runs):
+        for side, boot in sides.items():
+            rc, out, secs = boot()
+            figs = blk_figures(out)
+            if rc is None or len(figs) < len(BLK_TESTS):
+                raise RuntimeError(f"blk {side}: exit {rc}, "
+                                   f"{len(figs)} figures:\n{out[-1500:]}")
+            got[side].append((secs, figs))
+    row = {"runs": runs, "cache": BLK_CACHE, "disk_mib": BLK_DISK_MIB,
+           "kernel": os.path.basename(kernel)}
+    rates = {side: [{k: blk_rate(v, k) for k, v in figs.items()}
+                    for _, figs in results] for side, results in got.items()}
+    for side, results in got.items():
+        row[f"{side}_whole_run_s"] = statistics.median(s for s, _ in results)
+        for key in rates[side][0]:
+            row[f"{side} {key}"] = statistics.median(r[key] for r in rates[side])
+    for test in BLK_TESTS:  # Linux runs at one request in flight only
+        for qd in BLK_DEPTHS:
+            row[f"ratio {test} qd{qd}"] = statistics.median(
+                t[f"{test} qd{qd}"] / lx[f"{test} qd1"]
+                for t, lx in zip(rates["tern"], rates["linux"]))
+    for test in BLK_TESTS:
+        unit = "IOPS" if test.startswith("rand") else "MB/s"
+        tern = ", ".join(f"qd{qd} {row[f'tern {test} qd{qd}']:.0f}"
+                         for qd in BLK_DEPTHS)
+        dev = row.get(f"tern {test.replace('seq', 'dev')} qd1")
+        tern += f", /dev/vda {dev:.0f}" if dev else ""
+        print(f"bench:   {test}: Tern {tern}; Linux qd1 "
+              f"{row[f'linux {test} qd1']:.0f} {unit}; ratio qd1 "
+              f"{row[f'ratio {test} qd1']:.2f}")
+    print(f"bench:   whole runs: Tern {row['tern_whole_run_s']:.2f} s, Linux "
+          f"{row['linux_whole_run_s']:.2f} s")
+    save("blk", row)
+    return row
+
+
+# ---- virtio-net ------------------------------------------------------------------
+NET_TX_FRAMES, NET_PINGS = 100000, 5000
+NET_TESTS = ("tx-60", "tx-1514", "ping")
+NET_MODULES = BLK_MODULES[:-1] + ("failover.ko", "net_failover.ko",
+                                  "virtio_net.ko", "pktgen.ko")
+NET_EXTRA = ("-netdev", "user,id=n0,restrict=on",
+             "-device", "virtio-net-pci,netdev=n0,disable-legacy=on")
+
+
+def net_linux_init():
+    """The same traffic as apps/net-bench: pktgen (in the kernel, frames
+    handed to the driver as fast as it takes them, as netdev_send does)
+    for the UDP floods, busybox ping -A (the next request when the reply
+    is in) for the round trips.  The gateway's MAC from ARP."""
+    return (LINUX_SETUP % " ".join(NET_MODULES).encode() + f"""
+ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0
+ping -c 1 -W 3 10.0.2.2 >/dev/null || echo "net-bench: no reply from 10.0.2.2"
+set -- $(grep '^10.0.2.2 ' /proc/net/arp); gw=$4
+echo "net-bench: eth0, $(basename $(readlink /sys/class/net/eth0/device/driver)), gateway $gw"
+P=/proc/net/pktgen
+echo "rem_device_all" > $P/kpktgend_0
+echo "add_device eth0" > $P/kpktgend_0
+for size in 60 1514; do
+  for c in "count {NET_TX_FRAMES}" "pkt_size $size" "delay 0" "clone_skb 0" \\
+           "dst 10.0.2.2" "dst_mac $gw" "udp_dst_min 9" "udp_dst_max 9"; do
+    echo "$c" > $P/eth0
+  done
+  stamp; t0=$T
+  echo start > $P/pgctrl
+  stamp
+  set -- $(sed -n 's/.*pkts-sofar: \\([0-9]*\\) *errors: \\([0-9]*\\).*/\\1 \\2/p' $P/eth0)
+  if [ "$1" = {NET_TX_FRAMES} ] && [ "$2" = 0 ]; then
+    echo "bench: net tx-$size $1 $((T - t0))"
+  else echo "net-bench: tx-$size: $1 sent, $2 errors"; fi
+done
+stamp; t0=$T
+got=$(ping -A -q -c {NET_PINGS} 10.0.2.2 | sed -n 's/.* \\([0-9]*\\) packets received.*/\\1/p')
+stamp
+if [ "$got" = {NET_PINGS} ]; then echo "bench: net ping $got $((T - t0))"
+else echo "net-bench: ping: $got of {NET_PINGS} answered"; fi
+poweroff -f
+""".encode())
+
+
+def net_figures(out):
+    """{"<test>": (frames, ns)} from the bench lines."""
+    return {name: (int(n), int(ns)) for name, n, ns in
+            re.findall(r"^bench: net (\S+) (\d+) (\d+)$", out, re.M)}
+
+
+def net():
+    step("net", "virtio-net: frames per second sent (UDP floods) and echo "
+                "round trips with slirp (restrict=on), apps/net-bench "
+                "against Linux (pktgen, ping -A), q35")
+    image = os.path.join(BUILD, "net-bench", "tern-net-bench.elf")
+    try:
+        kernel = linux_kernel()
+        initrd = linux_initrd("net-initrd", net_linux_init(),
+                              modules=NET_MODULES)
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as e:
+        print(f"bench:   skipped: {e}")
+        return {"skipped": str(e)}
+    sides = {
+        "tern": lambda: qemu(image, "q35", "64M", extra=NET_EXTRA, timeout=120,
+                             append=f"tern.exit=debugexit -- {NET_TX_FRAMES} "
+                                    f"{NET_PINGS}"),
+        "linux": lambda: qemu(kernel, "q35", "256M", extra=NET_EXTRA,
+                              initrd=initrd, timeout=180, debug_exit=False,
+                              append="console=ttyS0 quiet panic=-1"),
+    }
+    runs = max(3, RUNS // 2)
+    got = {side: [] for side in sides}
+    for _ in range(runs):
+        for side, boot in sides.items():
+            rc, out, secs = boot()
+            figs = net_figures(out)
+            if rc is None or len(figs) < len(NET_TESTS):
+                raise RuntimeError(f"net {side}: exit {rc}, "
+                                   f"{len(figs)} figures:\n{out[-1500:]}")
+            got[side].append((secs, {k: n * 1e9 / ns
+                                     for k, (n, ns) in figs.items()}))
+    row = {"runs": runs, "tx_frames": NET_TX_FRAMES, "pings": NET_PINGS,
+           "kernel": os.path.basename(kernel)}
+    for side, results in got.items():
+        row[f"{side}_whole_run_s"] = statistics.median(s for s, _ in results)
+        for test in NET_TESTS:
+            row[f"{side} {test}"] = statistics.median(f[test] for _, f in results)
+    for test in NET_TESTS:
+        row[f"ratio {test}"] = statistics.median(
+            t[test] / lx[test] for (_, t), (_, lx) in zip(got["tern"], got["linux"]))
+        unit = "round trips/s" if test == "ping" else "frames/s"
+        print(f"bench:   {test}: Tern {row[f'tern {test}']:.0f}, Linux "
+              f"{row[f'linux {test}']:.0f} {unit}; ratio {row[f'ratio {test}']:.2f}")
+    print(f"bench:   whole runs: Tern {row['tern_whole_run_s']:.2f} s, Linux "
+          f"{row['linux_whole_run_s']:.2f} s")
+    save("net", row)
     return row
 
 
@@ -338,6 +626,18 @@ def report(r):
         print(f"interrupt to thread: {sc.get('irq_wake_ticks_median_icount')} "
               f"instructions median, {sc.get('irq_wake_ticks_max_icount')} max "
               f"({sc.get('irq_wake_ticks_median_tcg')} TSC ticks under TCG)")
+    b = r.get("blk", {})
+    for test in BLK_TESTS if "runs" in b else ():
+        unit = "IOPS" if test.startswith("rand") else "MB/s"
+        print(f"virtio-blk {test}: Tern {b[f'tern {test} qd1']:.0f} {unit} "
+              f"(qd{BLK_DEPTHS[-1]} {b[f'tern {test} qd{BLK_DEPTHS[-1]}']:.0f}), "
+              f"Linux {b[f'linux {test} qd1']:.0f}: {b[f'ratio {test} qd1']:.2f}x "
+              f"[>= 1]")
+    n = r.get("net", {})
+    for test in NET_TESTS if "runs" in n else ():
+        unit = "round trips/s" if test == "ping" else "frames/s"
+        print(f"virtio-net {test}: Tern {n[f'tern {test}']:.0f} {unit}, Linux "
+              f"{n[f'linux {test}']:.0f}: {n[f'ratio {test}']:.2f}x [>= 1]")
     for m, row in r.get("idle", {}).items():
         print(f"idle guest on {m}: {row['cpu_percent']:.1f}% of a host CPU "
               f"over {row['wall_s']:.1f} s")
@@ -347,12 +647,16 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     if not os.path.exists(HELLO):
         sys.exit(f"bench: {HELLO} missing: run make first")
+    if (SKIP | ONLY) - set(STEPS):
+        sys.exit(f"bench: unknown step(s) {', '.join((SKIP | ONLY) - set(STEPS))}"
+                 f": the steps are {', '.join(STEPS)}")
     results = {}
     for name, fn in (("sizes", sizes), ("instructions", instructions),
                      ("floor-memory", floor_memory),
                      ("qemu-floor", qemu_floor), ("linux", linux),
+                     ("blk", blk), ("net", net),
                      ("xen", xen), ("sched", sched), ("idle", idle)):
-        if name not in SKIP:
+        if name not in SKIP and (not ONLY or name in ONLY):
             results[name] = fn()
     save("summary", results)
     report(results)
