@@ -420,7 +420,8 @@ def blk():
         unit = "IOPS" if test.startswith("rand") else "MB/s"
         tern = ", ".join(f"qd{qd} {row[f'tern {test} qd{qd}']:.0f}"
                          for qd in BLK_DEPTHS)
-        dev = row.get(f"tern {test.replace('seq', 'dev')} qd1")
+        dev = (row.get(f"tern {test.replace('seq', 'dev')} qd1")
+               if test.startswith("seq") else None)
         tern += f", /dev/vda {dev:.0f}" if dev else ""
         print(f"bench:   {test}: Tern {tern}; Linux qd1 "
               f"{row[f'linux {test} qd1']:.0f} {unit}; ratio qd1 "
