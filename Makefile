@@ -224,6 +224,7 @@ PURE_SRCS := \
   lib/virtio/mmio_check.c \
   lib/virtio/mmio_dsdt.c \
   lib/virtio/mmio_words.c \
+  lib/virtio/net_csum.c \
   lib/virtio/pci_caps.c \
   lib/virtio/virtqueue.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's

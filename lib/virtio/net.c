@@ -17,6 +17,7 @@
 #include <tern/netdev_driver.h>
 #include <tern/thread.h>
 #include <tern/virtqueue.h>
+#include "net_csum.h"
 
 #define VIRTIO_NET_F_CSUM 0
 #define VIRTIO_NET_F_GUEST_CSUM 1
@@ -78,27 +79,6 @@ static int post_rx(struct vnet *v, struct net_buf *b)
     return virtq_add(v->rx, seg, 0, 2, b);
 }
 
-/* The one's-complement sum of [start, len) stored at start + offset:
- * what NEEDS_CSUM leaves to the receiver. */
-static bool complete_checksum(uint8_t *f, uint32_t len, uint16_t start,
-                              uint16_t offset)
-{
-    uint32_t sum = 0;
-
-    if (start >= len || offset > len - start - 2)
-        return false;
-    for (uint32_t i = start; i + 1 < len; i += 2)
-        sum += (uint32_t)f[i] << 8 | f[i + 1];
-    if ((len - start) & 1)
-        sum += (uint32_t)f[len - 1] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    sum = ~sum & 0xffff;
-    f[start + offset] = (uint8_t)(sum >> 8);
-    f[start + offset + 1] = (uint8_t)sum;
-    return true;
-}
-
 /* A received buffer: its header read once, the frame checked and handed
  * up, the buffer posted again. */
 static void take_rx(struct vnet *v, struct net_buf *b, uint32_t len)
@@ -111,7 +91,7 @@ static void take_rx(struct vnet *v, struct net_buf *b, uint32_t len)
     } else {
         len -= v->hdr_len;
         if (h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-            if (complete_checksum(b->frame, len, h.csum_start,
+            if (virtio_net_complete_csum(b->frame, len, h.csum_start,
                                   h.csum_offset))
                 flags = NETDEV_RX_CSUM_OK;
             else
