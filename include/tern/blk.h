@@ -29,6 +29,9 @@ struct blk_info {
     bool can_flush, can_discard, can_write_zeroes;
     unsigned max_in_flight; /* requests the device takes at once */
     uint32_t max_bytes;     /* the largest single request */
+    /* Sectors one discard or write-zeroes request may cover; the
+     * synchronous calls split larger ranges. */
+    uint32_t max_discard, max_write_zeroes;
 };
 
 /* Disks found, and each by index (discovery order) or name; NULL when

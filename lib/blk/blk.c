@@ -196,12 +196,23 @@ int blk_flush(struct blk_dev *dev)
     return run_sync(dev, &req);
 }
 
+/* A range split at the device's limit for one request. */
 static int range_op(struct blk_dev *dev, enum blk_op op, uint64_t sector,
                     uint64_t count)
 {
-    struct blk_request req = {.op = op, .sector = sector, .count = count};
+    uint32_t max = op == BLK_DISCARD ? dev->info.max_discard
+                                     : dev->info.max_write_zeroes;
+    int r = count ? 0 : -EINVAL;
 
-    return run_sync(dev, &req);
+    while (r == 0 && count) {
+        uint64_t n = max && count > max ? max : count;
+        struct blk_request req = {.op = op, .sector = sector, .count = n};
+
+        r = run_sync(dev, &req);
+        sector += n;
+        count -= n;
+    }
+    return r;
 }
 
 int blk_discard(struct blk_dev *dev, uint64_t sector, uint64_t count)

@@ -11,7 +11,9 @@ int blk_check_info(const struct blk_info *info)
 {
     if (!power_of_two(info->sector_size) || info->sector_size < 512 ||
         info->sector_size > 4096 || info->sectors == 0 ||
-        info->max_in_flight == 0 || info->max_bytes < info->sector_size)
+        info->max_in_flight == 0 || info->max_bytes < info->sector_size ||
+        (info->can_discard && info->max_discard == 0) ||
+        (info->can_write_zeroes && info->max_write_zeroes == 0))
         return -EINVAL;
     return 0;
 }
@@ -34,13 +36,15 @@ static int check_transfer(const struct blk_info *info,
 }
 
 static int check_range_op(const struct blk_info *info,
-                          const struct blk_request *r, bool offered)
+                          const struct blk_request *r, bool offered,
+                          uint32_t max)
 {
     if (!offered)
         return -EOPNOTSUPP;
     if (info->read_only)
         return -EROFS;
-    if (r->count == 0 || !in_range(info, r->sector, r->count))
+    if (r->count == 0 || r->count > max ||
+        !in_range(info, r->sector, r->count))
         return -EINVAL;
     return 0;
 }
@@ -55,9 +59,10 @@ int blk_check_request(const struct blk_info *info, const struct blk_request *r)
     case BLK_FLUSH: /* without a write cache: nothing to do, not an error */
         return 0;
     case BLK_DISCARD:
-        return check_range_op(info, r, info->can_discard);
+        return check_range_op(info, r, info->can_discard, info->max_discard);
     case BLK_WRITE_ZEROES:
-        return check_range_op(info, r, info->can_write_zeroes);
+        return check_range_op(info, r, info->can_write_zeroes,
+                              info->max_write_zeroes);
     }
     return -EINVAL;
 }

@@ -258,6 +258,16 @@ static void vblk_stop(struct blk_dev *b)
 
 static const struct blk_dev_ops vblk_ops = {vblk_submit, vblk_stop};
 
+/* A discard or write-zeroes limit from config space (512-byte units) in
+ * the disk's blocks: a request never carries more than the device takes,
+ * nor more 512-byte sectors than its 32-bit field holds. */
+static uint32_t range_limit(struct virtio_dev *d, unsigned off, uint32_t bs)
+{
+    uint32_t per_block = bs / 512, max = cfg32(d, off);
+
+    return max / per_block;
+}
+
 static void describe(struct vblk *v)
 {
     struct blk_info *i = &v->blk.info;
@@ -267,10 +277,16 @@ static void describe(struct vblk *v)
     i->sectors = capacity(d) / (i->sector_size / 512);
     i->read_only = offered(d, VIRTIO_BLK_F_RO);
     i->can_flush = offered(d, VIRTIO_BLK_F_FLUSH);
-    i->can_discard = offered(d, VIRTIO_BLK_F_DISCARD) &&
-                     cfg32(d, CFG_MAX_DISCARD_SECTORS) != 0;
-    i->can_write_zeroes = offered(d, VIRTIO_BLK_F_WRITE_ZEROES) &&
-                          cfg32(d, CFG_MAX_WRITE_ZEROES_SECTORS) != 0;
+    i->max_discard = offered(d, VIRTIO_BLK_F_DISCARD)
+                         ? range_limit(d, CFG_MAX_DISCARD_SECTORS,
+                                       i->sector_size)
+                         : 0;
+    i->max_write_zeroes = offered(d, VIRTIO_BLK_F_WRITE_ZEROES)
+                              ? range_limit(d, CFG_MAX_WRITE_ZEROES_SECTORS,
+                                            i->sector_size)
+                              : 0;
+    i->can_discard = i->max_discard != 0;
+    i->can_write_zeroes = i->max_write_zeroes != 0;
     i->max_in_flight = QUEUE_SIZE;
     i->max_bytes = request_limit(v, i->sector_size);
     i->driver = v->driver;

@@ -38,6 +38,7 @@ struct fake_disk {
     struct blk_dev dev;
     uint8_t data[SECTORS * 512];
     int submits, stops, max_seen;
+    uint64_t max_count;
     int silent;        /* accept requests and never complete them */
     int fail_status;   /* complete with this instead */
     struct blk_request *held[8];
@@ -56,6 +57,10 @@ static int fake_submit(struct blk_dev *dev, struct blk_request *r)
         d->held[d->nheld++] = r;
         return 0;
     }
+    if (r->count > d->max_count)
+        d->max_count = r->count;
+    if (r->op == BLK_WRITE_ZEROES)
+        memset(at, 0, r->count * 512);
     if (r->op == BLK_READ)
         memcpy(r->buf, at, r->bytes);
     else if (r->op == BLK_WRITE)
@@ -196,6 +201,30 @@ TEST(blk_disk_that_never_answers_times_out_and_is_stopped)
     CHECK(blk_read(&d->dev, 0, buf, 512) == -EIO);
     CHECK(blk_flush(&d->dev) == -EIO);
     CHECK(d->stops == 1); /* one stop, one line */
+}
+
+/* A range past what one request may carry is split (it was once cut to
+ * 32 bits and reported done). */
+TEST(blk_range_operations_split_at_the_device_limit)
+{
+    struct fake_disk *d;
+    struct blk_request r = {.op = BLK_WRITE_ZEROES, .sector = 0, .count = 6};
+
+    setup();
+    d = disk_a;
+    d->dev.info.can_write_zeroes = true;
+    d->dev.info.max_write_zeroes = 5;
+    d->max_count = 0;
+    CHECK(blk_write_zeroes(&d->dev, 3, 12) == 0);
+    CHECK(d->max_count == 5);
+    for (unsigned i = 3 * 512; i < 15 * 512; i++)
+        if (d->data[i])
+            CHECK(!"a sector in the range was not zeroed");
+    CHECK(d->data[15 * 512] != 0 && d->data[3 * 512 - 1] != 0);
+    CHECK(blk_submit(&d->dev, &r) == -EINVAL); /* one request: the limit */
+    CHECK(blk_write_zeroes(&d->dev, 0, 0) == -EINVAL);
+    CHECK(blk_discard(&d->dev, 0, 1) == -EOPNOTSUPP);
+    d->dev.info.can_write_zeroes = false;
 }
 
 TEST(blk_device_errors_reach_the_caller)
