@@ -1113,8 +1113,11 @@ def blk_bytes_on_disk(*paths):
             if data[:len(want)] != want:
                 bad = next(i for i in range(len(want)) if data[i] != want[i])
                 return f"{path}: byte {bad} is {data[bad]}, not {want[bad]}"
-            if data[len(want):].count(0) != len(data) - len(want):
-                return f"{path}: bytes past the span were written"
+            rest = bytearray(len(data) - len(want))
+            rest[262144 + 100], rest[262144 + 200] = ord("A"), ord("B")
+            if data[len(want):] != rest:
+                return (f"{path}: past the span, not zeros with 'A' and 'B' "
+                        "where the two patching threads wrote")
         return None
     return check
 

@@ -19,6 +19,50 @@ static unsigned ndisks;
 
 int blk_file_register(struct blk_dev *dev); /* blk_file.c */
 
+/* Monotonic time through the scheduler's clock (now + 0). */
+static uint64_t now_ns(void)
+{
+    return sched_deadline_after(0);
+}
+
+void blk_watchdog_check(uint64_t now)
+{
+    for (unsigned i = 0; i < ndisks; i++) {
+        struct blk_dev *d = disks[i];
+
+        if (!d->stopped && d->in_flight &&
+            now - d->progress_ns > CONFIG_BLK_TIMEOUT_MS * MS)
+            blk_dev_broken(d, "no request completed within the timeout");
+    }
+}
+
+/* Asynchronous requests have no waiter to time them out: this does. */
+static void *watchdog(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        thread_sleep_ns(CONFIG_BLK_TIMEOUT_MS * MS / 4);
+        blk_watchdog_check(now_ns());
+    }
+    return NULL;
+}
+
+static void start_watchdog(void)
+{
+    static bool started;
+    struct thread *t;
+
+    if (started)
+        return;
+    if ((t = thread_create("blk-watchdog", watchdog, NULL, 0)) == NULL) {
+        pr_warn("blk: no memory for the watchdog; asynchronous requests "
+                "have no timeout");
+        return;
+    }
+    thread_detach(t);
+    started = true;
+}
+
 unsigned blk_count(void)
 {
     return ndisks;
@@ -61,6 +105,7 @@ int blk_register(struct blk_dev *dev)
     tern_snprintf(i->name, sizeof(i->name), "vd%c", 'a' + ndisks);
     disks[ndisks++] = dev;
     sched_add_wake_source(); /* its completions wake the threads waiting */
+    start_watchdog();
     pr_info("blk: %s: %s, %llu sectors of %u bytes (%llu KiB)%s%s%s%s",
             i->name,
             i->driver, (unsigned long long)i->sectors, i->sector_size,
@@ -88,6 +133,7 @@ void blk_complete(struct blk_dev *dev, struct blk_request *req, int status)
 {
     if (dev->in_flight)
         dev->in_flight--;
+    dev->progress_ns = now_ns();
     req->status = status;
     if (req->done)
         req->done(req);
@@ -99,7 +145,8 @@ static int submit_now(struct blk_dev *dev, struct blk_request *req)
 {
     int r;
 
-    dev->in_flight++;
+    if (!dev->in_flight++)
+        dev->progress_ns = now_ns(); /* the clock starts with the first */
     if ((r = dev->ops->submit(dev, req)) != 0)
         dev->in_flight--;
     return r;

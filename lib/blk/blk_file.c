@@ -43,6 +43,7 @@ static long partial(struct blk_dev *dev, uint64_t pos, void *buf, size_t n,
 
     if (!bounce)
         return -ENOMEM;
+    mutex_lock(&dev->rmw);
     r = blk_read(dev, sector, bounce, ss);
     if (r == 0 && !write)
         memcpy(buf, bounce + off, len);
@@ -50,6 +51,7 @@ static long partial(struct blk_dev *dev, uint64_t pos, void *buf, size_t n,
         memcpy(bounce + off, buf, len);
         r = blk_write(dev, sector, bounce, ss);
     }
+    mutex_unlock(&dev->rmw);
     kfree(bounce);
     return r ? r : (long)len;
 }
@@ -60,9 +62,13 @@ static long whole(struct blk_dev *dev, uint64_t pos, void *buf, size_t n,
 {
     uint32_t ss = dev->info.sector_size;
     size_t len = n - n % ss;
-    int r = write ? blk_write(dev, pos / ss, buf, len)
-                  : blk_read(dev, pos / ss, buf, len);
+    int r;
 
+    if (!write)
+        return (r = blk_read(dev, pos / ss, buf, len)) ? r : (long)len;
+    mutex_lock(&dev->rmw); /* not between a patch's read and its write */
+    r = blk_write(dev, pos / ss, buf, len);
+    mutex_unlock(&dev->rmw);
     return r ? r : (long)len;
 }
 

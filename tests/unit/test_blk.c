@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <tern/blk_check.h>
+#include <tern/config.h>
 #include <tern/blk_driver.h>
 #include <tern/file.h>
 #include <tern/sched.h>
@@ -82,7 +83,7 @@ static const struct blk_dev_ops fake_ops = {fake_submit, fake_stop};
 
 static struct fake_disk *new_disk(bool read_only)
 {
-    static struct fake_disk disks[3];
+    static struct fake_disk disks[6];
     static int n;
     struct fake_disk *d = &disks[n++];
 
@@ -240,4 +241,52 @@ TEST(blk_device_errors_reach_the_caller)
 
 void sched_add_wake_source(void)
 {
+}
+
+struct thread *thread_create(const char *name, void *(*fn)(void *), void *arg,
+                             size_t stack)
+{
+    (void)name, (void)fn, (void)arg, (void)stack;
+    return (struct thread *)1; /* the watchdog: the tests call its check */
+}
+
+void mutex_lock(struct mutex *m)
+{
+    CHECK(m->owner == NULL); /* never taken twice: one thread here */
+    m->owner = (struct thread *)1;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+    CHECK(m->owner != NULL);
+    m->owner = NULL;
+}
+
+void thread_detach(struct thread *t)
+{
+    (void)t;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+    (void)ns;
+}
+
+/* An asynchronous request to a silent disk: no waiter times it out, the
+ * watchdog does, which stops the disk and fails the request. */
+TEST(blk_watchdog_fails_an_asynchronous_request_the_disk_never_completes)
+{
+    struct fake_disk *d = new_disk(false);
+    uint8_t buf[512];
+    struct blk_request r = {.op = BLK_READ, .buf = buf, .bytes = 512};
+
+    CHECK(blk_register(&d->dev) == 0);
+    d->silent = 1;
+    r.done = NULL;
+    CHECK(blk_submit(&d->dev, &r) == 0 && d->dev.in_flight == 1);
+    blk_watchdog_check(d->dev.progress_ns + CONFIG_BLK_TIMEOUT_MS * 1000000ull);
+    CHECK(d->stops == 0); /* not yet: exactly the timeout */
+    blk_watchdog_check(d->dev.progress_ns + CONFIG_BLK_TIMEOUT_MS * 1000000ull + 1);
+    CHECK(d->stops == 1 && r.status == -EIO && d->dev.in_flight == 0);
+    CHECK(blk_read(&d->dev, 0, buf, 512) == -EIO);
 }

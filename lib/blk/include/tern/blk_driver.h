@@ -5,6 +5,7 @@
 
 #include <tern/blk.h>
 #include <tern/sched_types.h>
+#include <tern/thread.h>
 
 struct blk_dev_ops {
     /* Queue a request lib/blk has checked (range, alignment, size, the
@@ -23,7 +24,12 @@ struct blk_dev {
     void *priv;
     bool stopped;
     unsigned in_flight;
+    uint64_t progress_ns; /* the last submit to an idle disk, or completion */
     struct runq ring_waiters; /* submitters waiting for ring space */
+    /* /dev/vdX's partial-sector read-modify-writes, one at a time: two
+     * writers patching one sector would each write back the other's
+     * stale copy. */
+    struct mutex rmw;
 };
 
 /* Name the disk (vda, vdb, ... in registration order) and offer it as
@@ -32,6 +38,11 @@ struct blk_dev {
 int blk_register(struct blk_dev *dev);
 /* The driver has finished req: status set, done called, waiters woken. */
 void blk_complete(struct blk_dev *dev, struct blk_request *req, int status);
+/* The watchdog's check (a thread runs it every quarter of the timeout):
+ * a disk with requests in flight and no progress for
+ * CONFIG_BLK_TIMEOUT_MS by now is stopped, which fails them all. */
+void blk_watchdog_check(uint64_t now_ns);
+
 /* The device broke a rule: one line, stopped, every later call -EIO. */
 void blk_dev_broken(struct blk_dev *dev, const char *rule);
 
