@@ -36,6 +36,7 @@ static void merge_over_pc(const struct platform *p)
     MERGE(wall_ns);
     MERGE(wall_base_ns);
     MERGE(timer);
+    MERGE(dma_not_physical);
     MERGE(exit_status);
     MERGE(power_off);
     MERGE(power_off_name);

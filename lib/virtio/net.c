@@ -142,13 +142,16 @@ static void drain(struct vnet *v)
                              virtq_enable_cb(v->tx) == 1));
 }
 
+static bool link_is_up(struct vnet *v)
+{
+    return !offered(v->vdev, VIRTIO_NET_F_STATUS) ||
+           (v->vdev->ops->config_read(v->vdev, CFG_STATUS, 2) &
+            VIRTIO_NET_S_LINK_UP);
+}
+
 static void read_link(struct vnet *v)
 {
-    bool up = !offered(v->vdev, VIRTIO_NET_F_STATUS) ||
-              (v->vdev->ops->config_read(v->vdev, CFG_STATUS, 2) &
-               VIRTIO_NET_S_LINK_UP);
-
-    netdev_link_changed(&v->net, up);
+    netdev_link_changed(&v->net, link_is_up(v));
 }
 
 static void on_interrupt(struct virtio_dev *d, void *arg)
@@ -289,7 +292,7 @@ static int vnet_probe(struct virtio_dev *d)
         pr_info("virtio-net: %s: no interrupt; polling each ms", d->name);
     }
     virtio_driver_ok(d);
-    read_link(v);
+    v->net.info.link_up = link_is_up(v); /* said in the card's line */
     if (netdev_register(&v->net))
         return -1;
     if (v->polling)

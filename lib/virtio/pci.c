@@ -13,9 +13,10 @@
 #include <tern/kalloc.h>
 #include <stddef.h>
 #include <tern/log.h>
+#include <tern/time.h>
 #include "pci_transport.h"
 
-#define RESET_SPINS 1000000u
+#define RESET_WAIT_NS 1000000000ull
 #define CFG_DWORDS 64
 
 static const char *kind(unsigned id)
@@ -41,8 +42,17 @@ void vpci_wait_reset(struct virtio_dev *dev)
 {
     struct vpci *t = vpci_of(dev);
 
-    for (unsigned i = 0; i < RESET_SPINS && dev->ops->get_status(dev); i++)
+    uint64_t give_up = clock_monotonic_ns() + RESET_WAIT_NS;
+
+    /* Bounded in time, not in reads: each read may be a trap to the
+     * hypervisor (a million of them took 97 s under Xen). */
+    while (dev->ops->get_status(dev)) {
+        if (clock_monotonic_ns() > give_up) {
+            virtio_dev_broken(dev, "status not 0 a second after reset");
+            return;
+        }
         cpu_pause();
+    }
     t->queues_enabled = 0;
     for (unsigned q = 0; q < VPCI_MAX_QUEUES; q++)
         t->queue_notify[q] = NULL;

@@ -95,8 +95,10 @@ static uint16_t queue_max(struct virtio_dev *dev, unsigned q)
         outw((uint16_t)(t->io + QUEUE_SEL), (uint16_t)q);
         n = inw((uint16_t)(t->io + QUEUE_NUM));
         if (n && ((n & (n - 1)) || n > VIRTIO_QUEUE_MAX)) {
-            pr_warn("virtio: %s: queue %u size %u is not a power of two up "
-                    "to %u: not used", dev->name, q, n, VIRTIO_QUEUE_MAX);
+            pr_warn("virtio: %s: queue %u's fixed size %u is %s: not used",
+                    dev->name, q, n,
+                    n & (n - 1) ? "not a power of two"
+                                : "over the 256 Tern sets up");
             n = 0;
         }
         t->legacy_qsize[q] = n ? n : 0xffff; /* 0xffff: read, unusable */

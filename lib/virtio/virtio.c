@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <tern/log.h>
+#include <tern/platform.h>
 #include <tern/virtio.h>
 
 #define MAX_DRIVERS 8
@@ -42,6 +43,12 @@ static void probe(unsigned i, const struct virtio_driver *drv)
 
     if (dev->broken)
         return;
+    if (platform.dma_not_physical) {
+        pr_warn("virtio: %s: not used: on the %s platform its DMA would not "
+                "reach guest-physical memory (no IOMMU or grant path)",
+                dev->name, platform.name);
+        return;
+    }
     if (drv->probe(dev) == 0)
         bound[i] = drv;
     else if (!dev->broken)

@@ -3,6 +3,7 @@
  * that refuse or lie, virtio_dev_broken's one line, and the registry's
  * binding whichever of device and driver comes first. */
 #include <string.h>
+#include <tern/platform.h>
 #include <tern/virtio.h>
 #include "test.h"
 
@@ -182,4 +183,25 @@ TEST(virtio_registry_binds_whichever_comes_first)
     CHECK(probes == 3 && !virtio_device_driver(&refused));
     CHECK(log_contains("virtio: virtio-rng@refused: driver test-rng did not "
                        "take it"));
+}
+
+/* Where device DMA would not reach guest-physical memory (Xen PVH dom0
+ * with no IOMMU path in Tern), no driver is handed a device: it timed
+ * out after 30 s, or wrote where the guest never looked. */
+TEST(virtio_no_driver_where_dma_does_not_reach_guest_memory)
+{
+    static struct virtio_dev xen_dev;
+    int before = probes;
+
+    xen_dev = (struct virtio_dev){.ops = &legacy_ops,
+                                  .device_id = VIRTIO_ID_RNG,
+                                  .name = "virtio-rng@dom0"};
+    refuse = 0;
+    platform.dma_not_physical = true;
+    platform.name = "xen";
+    log_clear();
+    virtio_device_found(&xen_dev);
+    platform.dma_not_physical = false;
+    CHECK(probes == before && !virtio_device_driver(&xen_dev));
+    CHECK(log_contains("virtio-rng@dom0: not used: on the xen platform"));
 }

@@ -99,6 +99,7 @@ PLATFORM(platform_xen) = {
     .clock_name = "Xen pvclock",
     .wall_base_ns = xen_wallclock_base_ns,
     .timer = xen_timer,
+    .dma_not_physical = true,
     .power_off = xen_power_off,
     .power_off_name = xen_power_off_name,
 };

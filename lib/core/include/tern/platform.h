@@ -56,6 +56,11 @@ struct platform {
      * (the local APIC's timer is used). */
     int (*timer)(struct platform_timer *out);
 
+    /* Devices doing DMA would not see guest-physical addresses (a Xen
+     * PVH guest: machine frames differ, and Tern has no IOMMU or grant
+     * path for them): drivers that hand a device memory must not run. */
+    bool dma_not_physical;
+
     /* Leaving: the status where the VMM reads it (isa-debug-exit). */
     void (*exit_status)(int status);
     /* Power off, or with crash set a crash stop; returns if it did not
