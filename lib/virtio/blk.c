@@ -304,6 +304,23 @@ static int vblk_slots(struct vblk *v)
     return 0;
 }
 
+/* A probe that fails part way: the device reset (no more DMA, no more
+ * interrupts), what it held freed.  Once its interrupt is bound the
+ * handler keeps its argument, so that much stays allocated. */
+static int vblk_give_up(struct virtio_dev *d, struct vblk *v, bool bound)
+{
+    d->ops->set_status(d, 0);
+    if (!v)
+        return -1;
+    if (v->vq)
+        virtq_destroy(v->vq);
+    if (v->slots)
+        kfree_pages(v->slots, QUEUE_SIZE * sizeof(struct blk_slot));
+    if (!bound)
+        kfree(v);
+    return -1;
+}
+
 static int vblk_probe(struct virtio_dev *d)
 {
     const uint64_t wanted =
@@ -315,29 +332,26 @@ static int vblk_probe(struct virtio_dev *d)
     struct vblk *v = kzalloc(sizeof(*v));
 
     if (!v || virtio_negotiate(d, wanted) || vblk_slots(v) ||
-        !(v->vq = virtq_create(d, 0, QUEUE_SIZE))) {
-        kfree(v);
-        return -1;
-    }
+        !(v->vq = virtq_create(d, 0, QUEUE_SIZE)))
+        return vblk_give_up(d, v, false);
     v->vdev = d;
-    d->driver_data = v;
     tern_snprintf(v->driver, sizeof(v->driver), "virtio-blk (%s)",
                   d->ops->name);
     describe(v);
     v->blk.ops = &vblk_ops;
+    if (v->blk.info.sectors == 0) {
+        pr_err("virtio-blk: %s: capacity 0; not used", d->name);
+        return vblk_give_up(d, v, false);
+    }
     if (d->ops->irq_bind(d, on_interrupt, v) != 0) {
         v->polling = true;
         virtq_disable_cb(v->vq);
         pr_info("virtio-blk: %s: no interrupt; polling each ms", d->name);
     }
+    d->driver_data = v;
     virtio_driver_ok(d);
-    if (v->blk.info.sectors == 0) {
-        pr_err("virtio-blk: %s: capacity 0; not used", d->name);
-        d->ops->set_status(d, 0);
-        return -1;
-    }
     if (blk_register(&v->blk))
-        return -1;
+        return vblk_give_up(d, v, !v->polling);
     if (v->polling)
         thread_detach(thread_create("virtio-blk-poll", poller, v, 0));
     return 0;

@@ -254,6 +254,26 @@ static void read_mac(struct vnet *v)
         m[i] = (uint8_t)(t >> (8 * i));
 }
 
+/* A probe that fails part way: the device reset, what it held freed
+ * (but what a bound interrupt handler may still be given). */
+static int vnet_give_up(struct virtio_dev *d, struct vnet *v, bool bound)
+{
+    d->ops->set_status(d, 0);
+    if (!v)
+        return -1;
+    if (v->rx)
+        virtq_destroy(v->rx);
+    if (v->tx)
+        virtq_destroy(v->tx);
+    if (v->rx_bufs)
+        kfree_pages(v->rx_bufs, (size_t)v->rx_size * sizeof(struct net_buf));
+    if (v->tx_bufs)
+        kfree_pages(v->tx_bufs, (size_t)v->tx_size * sizeof(struct net_buf));
+    if (!bound)
+        kfree(v);
+    return -1;
+}
+
 static int vnet_probe(struct virtio_dev *d)
 {
     const uint64_t wanted =
@@ -262,22 +282,19 @@ static int vnet_probe(struct virtio_dev *d)
         1ull << VIRTIO_F_EVENT_IDX | 1ull << VIRTIO_F_VERSION_1;
     struct vnet *v = kzalloc(sizeof(*v));
 
-    if (!v || virtio_negotiate(d, wanted)) {
-        kfree(v);
-        return -1;
-    }
+    if (!v || virtio_negotiate(d, wanted))
+        return vnet_give_up(d, v, false);
     v->vdev = d;
     v->hdr_len = offered(d, VIRTIO_F_VERSION_1) ? 12 : 10;
     if (!(v->rx = virtq_create(d, RX_QUEUE, QUEUE_SIZE)) ||
         !(v->tx = virtq_create(d, TX_QUEUE, QUEUE_SIZE)))
-        return -1;
+        return vnet_give_up(d, v, false);
     v->rx_size = v->rx->size;
     v->tx_size = v->tx->size;
     if (alloc_buffers(v)) {
         pr_err("virtio-net: %s: no memory for its buffers, or a receive "
                "ring that does not take them", d->name);
-        d->ops->set_status(d, 0);
-        return -1;
+        return vnet_give_up(d, v, false);
     }
     tern_snprintf(v->driver, sizeof(v->driver), "virtio-net (%s)",
                   d->ops->name);
@@ -294,7 +311,7 @@ static int vnet_probe(struct virtio_dev *d)
     virtio_driver_ok(d);
     v->net.info.link_up = link_is_up(v); /* said in the card's line */
     if (netdev_register(&v->net))
-        return -1;
+        return vnet_give_up(d, v, !v->polling);
     if (v->polling)
         thread_detach(thread_create("virtio-net-poll", poller, v, 0));
     return 0;
