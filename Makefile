@@ -213,6 +213,8 @@ PURE_SRCS := \
   lib/entropy/pool.c \
   lib/entropy/uniform.c \
   lib/libc/modfs.c \
+  lib/lwip/netparam.c \
+  lib/lwip/siphash.c \
   lib/mm/memmap.c \
   lib/mm/page_alloc.c \
   lib/pci/bar.c \

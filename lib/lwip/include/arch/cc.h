@@ -1,0 +1,39 @@
+/*
+ * lwIP's compiler and platform port for Tern: newlib's headers, x86_64
+ * (little-endian), diagnostics through the runtime's log, assertions
+ * fatal.
+ */
+#ifndef TERN_LWIP_ARCH_CC_H
+#define TERN_LWIP_ARCH_CC_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+/* newlib 3.3.0 has ssize_t but no SSIZE_MAX: without it lwIP's arch.h
+ * typedefs its own ssize_t, which clashes with newlib's. */
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
+
+/* BYTE_ORDER comes from newlib's <machine/endian.h>. */
+/* errno and its values come from newlib's <errno.h>. */
+#define LWIP_ERRNO_STDINCLUDE 1
+/* newlib's <sys/time.h> has struct timeval. */
+#define LWIP_TIMEVAL_PRIVATE 0
+
+void tern_lwip_diag(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn)) void tern_lwip_assert(const char *msg,
+                                                const char *file, int line);
+
+#define LWIP_PLATFORM_DIAG(x) do { tern_lwip_diag x; } while (0)
+#define LWIP_PLATFORM_ASSERT(x) tern_lwip_assert((x), __FILE__, __LINE__)
+
+/* DHCP transaction ids, DNS query ids, the first local ports. */
+uint32_t tern_lwip_rand(void);
+#define LWIP_RAND() tern_lwip_rand()
+
+#endif
