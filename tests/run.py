@@ -145,6 +145,12 @@ def run_build_checks(res):
             ("newlib tarball not the pinned one", ["scripts/build-newlib", tmp],
              {"NEWLIB_TARBALL": os.path.join(ROOT, "README.md")},
              "is not newlib 3.3.0 as pinned"),
+            ("lwIP tarball missing", ["scripts/build-lwip", tmp],
+             {"LWIP_TARBALL": "/nonexistent/lwip_2.1.3+dfsg1.orig.tar.xz"},
+             "no such file"),
+            ("lwIP tarball not the pinned one", ["scripts/build-lwip", tmp],
+             {"LWIP_TARBALL": os.path.join(ROOT, "README.md")},
+             "is not lwIP 2.1.3 as pinned"),
             ("Xen headers missing",
              ["make", "--no-print-directory", "APP=hello",
               f"BUILD={tmp}/b", "XEN_INCLUDE=/nonexistent/xen"], {},
@@ -280,7 +286,8 @@ def build_and_boot_variant(tmp, setting, defconfig):
 def build_and_boot(tmp, setting, defconfig):
     build = os.path.join(tmp, setting.replace("=", "_"))
     p = make(f"APP={VARIANT_APP}", f"DEFCONFIG={defconfig}", f"BUILD={build}",
-             f"NEWLIB={os.path.join(BUILD, 'newlib')}")
+             f"NEWLIB={os.path.join(BUILD, 'newlib')}",
+             f"LWIP_DIR={os.path.join(BUILD, 'lwip')}")
     if setting == "APP_INTERNAL=n":
         # The variant app includes internal headers: without the option
         # it must not build, and say which header it could not find.
@@ -1051,6 +1058,7 @@ def boot_tests(tmp):
     tests += blk_tests(tmp)
     tests += net_tests()
     tests += entropy_tests()
+    tests += lwip_tests()
     return [t for t in tests if ONLY in t.name]
 
 
@@ -1177,6 +1185,95 @@ def net_tests():
                                  "-device", f"{dev},netdev=n0"),
                           expect=[r"^# 0 failed$", r"^# 20 of 20 echo replies right$"],
                           forbid=(r"^not ok", r"tern: fatal")))
+    return tests
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nobody holds now, for a hostfwd."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class EchoBoot(Boot):
+    """A guest with a TCP echo on port 7 behind hostfwd on 127.0.0.1:port:
+    tests/echo_client.py talks to it once the guest prints marker."""
+
+    def __init__(self, name, app, port, marker, **kw):
+        super().__init__(name, app, **kw)
+        self.port, self.marker = port, marker
+
+    def command(self, image):
+        return [sys.executable, os.path.join(ROOT, "tests/echo_client.py"),
+                str(self.port), self.marker, "--", *super().command(image)]
+
+
+def lwip_tests():
+    """apps/lwip-selftest: lwIP on each transport with QEMU's user network
+    (restrict=on: nothing leaves QEMU but the forwarded port on the host's
+    127.0.0.1).  DHCP gives 10.0.2.15 (restrict=on's DHCP offers no router
+    or DNS, so the gateway is none), pings to slirp's 10.0.2.2 through a
+    raw PCB, and two TCP connections from the host to the guest's echo,
+    256 KiB each way, compared byte for byte on the host.  Then a static
+    address from net.ip=, bad parameters refused one line each, and a
+    card nobody answers (a QEMU hub with nothing else on it): one warning
+    after net.dhcp_wait_ms, and boot goes on."""
+    tests = []
+    sod = (r"^tern: net: net0: 10\.0\.2\.15 netmask 255\.255\.255\.0 "
+           r"gateway none dns none \(DHCP\)$")
+    quiet = (r"^not ok", r"tern: fatal", r"echo-client: FAILED", r"warning")
+    for name, machine, dev in (
+            ("q35-modern", "q35", "virtio-net-pci,disable-legacy=on"),
+            ("pc-legacy", "pc", "virtio-net-pci,disable-modern=on"),
+            ("microvm-mmio", "microvm", "virtio-net-device")):
+        port = free_port()
+        tests.append(EchoBoot(
+            f"lwip-selftest {name} DHCP, ping, TCP echo from the host",
+            "lwip-selftest", port, "lwip-selftest: echo on port 7",
+            machine=machine,
+            append="tern.exit=debugexit -- dhcp 10.0.2.15 0.0.0.0 10.0.2.2 2",
+            status=debug_exit(0),
+            extra=("-netdev", f"user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:{port}-:7",
+                   "-device", f"{dev},netdev=n0"),
+            expect=[sod, r"^# 0 failed$", r"^# 5 of 5 pings answered and right$",
+                    r"^echo-client: connection 1: sent 262144 bytes, got back 262144 intact$",
+                    r"^echo-client: connection 2: sent 262144 bytes, got back 262144 intact$",
+                    r"^# connection 1: 262144 bytes echoed$",
+                    r"^# connection 2: 262144 bytes echoed$"],
+            forbid=quiet, check=tap_all_ok(8)))
+    user = ("-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-pci,netdev=n0")
+    tests.append(Boot(
+        "lwip-selftest pc static address from net.ip=", "lwip-selftest", "pc",
+        append="tern.exit=debugexit net.ip=10.0.2.20 net.mask=255.255.255.0 "
+               "net.gw=10.0.2.2 net.dns=10.0.2.3 -- static 10.0.2.20 10.0.2.2 10.0.2.2",
+        status=debug_exit(0), extra=user,
+        expect=[r"^tern: net: net0: 10\.0\.2\.20 netmask 255\.255\.255\.0 "
+                r"gateway 10\.0\.2\.2 dns 10\.0\.2\.3 \(static\)$", r"^# 0 failed$"],
+        forbid=quiet, check=tap_all_ok(5)))
+    tests.append(Boot(
+        "lwip-selftest pc bad net.* parameters: one warning each, DHCP",
+        "lwip-selftest", "pc",
+        append="tern.exit=debugexit net.ip=10.0.2.020 net.mask=255.0.255.0 "
+               "net.dhcp_wait_ms=soon -- dhcp 10.0.2.15 0.0.0.0 10.0.2.2",
+        status=debug_exit(0), extra=user,
+        expect=[sod, r"^# 0 failed$",
+                r"^tern: warning: net: net\.ip=10\.0\.2\.020 ignored: not an IPv4 address$",
+                r"^tern: warning: net: net\.mask=255\.0\.255\.0 ignored: not a netmask$",
+                r"^tern: warning: net: net\.dhcp_wait_ms=soon ignored: not 0-600000$",
+                r"^tern: warning: net: net0 asks DHCP: its static address is not usable$"],
+        forbid=(r"^not ok", r"tern: fatal"),
+        check=lambda out: None if len(re.findall(r"^tern: warning: ", out, re.M)) == 4
+        else "not one warning per bad parameter"))
+    tests.append(Boot(
+        "lwip-selftest pc no DHCP answer: a warning, boot goes on",
+        "lwip-selftest", "pc",
+        append="tern.exit=debugexit net.dhcp_wait_ms=300 -- none",
+        status=debug_exit(0),
+        extra=("-netdev", "hubport,id=n0,hubid=0", "-device", "virtio-net-pci,netdev=n0"),
+        expect=[r"^tern: warning: net: net0: no DHCP answer in 300 ms; going on "
+                r"without an address$", r"^tern: calling main\(\)", r"^# 0 failed$"],
+        forbid=(r"^not ok", r"tern: fatal", r"^tern: net: net0: \d"),
+        check=tap_all_ok(2)))
     return tests
 
 

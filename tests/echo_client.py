@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Run a guest and, once it prints its marker line, talk to its TCP echo
+through QEMU's forwarded port on 127.0.0.1 (never another address).
+
+    echo_client.py PORT MARKER -- COMMAND...
+
+The guest's output passes through; the client adds lines of its own:
+"echo-client: connection N: sent B bytes, got back B intact" for each
+connection, or "echo-client: FAILED ...".  Two connections: the first
+shuts its sending side at once and reads to the end (the guest must
+deliver what it queued before its FIN), the second reads everything
+back before closing.  The exit status is the command's."""
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+SIZE = 256 * 1024
+
+
+def exchange(port, n, shut_first):
+    data = os.urandom(SIZE)
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        sender = threading.Thread(target=s.sendall, args=(data,))
+        sender.start()
+        got = bytearray()
+        if shut_first:
+            sender.join()
+            s.shutdown(socket.SHUT_WR)
+        while len(got) < SIZE or shut_first:
+            b = s.recv(65536)
+            if not b:
+                break
+            got += b
+        sender.join()
+    if bytes(got) == data:
+        return f"echo-client: connection {n}: sent {SIZE} bytes, got back {len(got)} intact"
+    same = next((i for i in range(min(len(got), SIZE)) if got[i] != data[i]), None)
+    return (f"echo-client: FAILED connection {n}: sent {SIZE} bytes, got back "
+            f"{len(got)}, first difference at {same}")
+
+
+def main():
+    port, marker = int(sys.argv[1]), sys.argv[2]
+    cmd = sys.argv[sys.argv.index("--") + 1:]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    talked = False
+    for line in iter(p.stdout.readline, b""):
+        sys.stdout.buffer.write(line)
+        sys.stdout.flush()
+        if not talked and marker.encode() in line:
+            talked = True
+            try:
+                for n, shut_first in ((1, True), (2, False)):
+                    print(exchange(port, n, shut_first), flush=True)
+            except OSError as e:
+                print(f"echo-client: FAILED: {e}", flush=True)
+    return p.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
