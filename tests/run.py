@@ -1240,7 +1240,7 @@ def lwip_tests():
                     r"^echo-client: connection 2: sent 262144 bytes, got back 262144 intact$",
                     r"^# connection 1: 262144 bytes echoed$",
                     r"^# connection 2: 262144 bytes echoed$"],
-            forbid=quiet, check=tap_all_ok(8)))
+            forbid=quiet, check=tap_all_ok(10)))
     user = ("-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-pci,netdev=n0")
     tests.append(Boot(
         "lwip-selftest pc static address from net.ip=", "lwip-selftest", "pc",
@@ -1249,7 +1249,7 @@ def lwip_tests():
         status=debug_exit(0), extra=user,
         expect=[r"^tern: net: net0: 10\.0\.2\.20 netmask 255\.255\.255\.0 "
                 r"gateway 10\.0\.2\.2 dns 10\.0\.2\.3 \(static\)$", r"^# 0 failed$"],
-        forbid=quiet, check=tap_all_ok(5)))
+        forbid=quiet, check=tap_all_ok(7)))
     tests.append(Boot(
         "lwip-selftest pc bad net.* parameters: one warning each, DHCP",
         "lwip-selftest", "pc",

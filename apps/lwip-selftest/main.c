@@ -5,6 +5,8 @@
  *     the harness expects, with the gateway it expects;
  *   - pings to a peer (slirp's 10.0.2.2) through a raw ICMP PCB, every reply checked
  *     (identifier, sequence, payload);
+ *   - UDP datagrams to 127.0.0.1 and to its own address come back
+ *     through lwIP's loopback;
  *   - a TCP echo server (netconn) on port 7 that the harness reaches
  *     from the host through a forwarded port: it serves that many
  *     connections and counts the bytes it echoed.
@@ -125,6 +127,36 @@ static int ping_gateway(const ip_addr_t *gw)
     return good;
 }
 
+/* A UDP datagram to ourselves at addr comes back through lwIP's
+ * loopback, without touching the card. */
+static bool udp_loopback(const ip_addr_t *addr)
+{
+    static const char msg[] = "tern loopback";
+    struct netconn *c = netconn_new(NETCONN_UDP);
+    struct netbuf *out = netbuf_new(), *in = NULL;
+    bool ok = false;
+
+    if (!c || !out || netconn_bind(c, IP4_ADDR_ANY, 9) != ERR_OK ||
+        netbuf_ref(out, msg, sizeof msg) != ERR_OK)
+        goto done;
+    netconn_set_recvtimeout(c, 2000);
+    if (netconn_sendto(c, out, addr, 9) == ERR_OK &&
+        netconn_recv(c, &in) == ERR_OK) {
+        char got[sizeof msg] = {0};
+
+        ok = netbuf_len(in) == sizeof msg &&
+             netbuf_copy(in, got, sizeof got) == sizeof got &&
+             !memcmp(got, msg, sizeof msg) && ip_addr_cmp(netbuf_fromaddr(in), addr);
+        netbuf_delete(in);
+    }
+done:
+    if (out)
+        netbuf_delete(out);
+    if (c)
+        netconn_delete(c);
+    return ok;
+}
+
 /* Echo one connection until the peer closes it; the bytes echoed, or -1. */
 static long echo_connection(struct netconn *c)
 {
@@ -214,6 +246,14 @@ int main(int argc, char **argv)
     tap_ok(tern_lwip_dhcp_bound(nif) == want_dhcp,
            want_dhcp ? "the address came from DHCP" : "the address is static");
     tap_ok(ping_gateway(&peer) == PINGS, "pings to the peer through lwIP");
+    {
+        ip_addr_t loop, self;
+
+        ip_addr_set_loopback(0, &loop);
+        ip_addr_copy_from_ip4(self, *netif_ip4_addr(nif));
+        tap_ok(udp_loopback(&loop), "UDP to 127.0.0.1 comes back");
+        tap_ok(udp_loopback(&self), "UDP to our own address comes back");
+    }
     if (argc >= 6)
         echo_server(atoi(argv[5]));
     return tap_done();
