@@ -1,9 +1,9 @@
 # lwIP: our port (lib/lwip/*.c) and lwIP's own sources, unpacked under
 # build/lwip by scripts/build-lwip (Debian's lwip source package, once;
-# redone when that script changes).
+# redone when that script or an upstream fix in lib/lwip/patches changes).
 LWIP_DIR := $(BUILD)/lwip
 LWIP_SRC := $(LWIP_DIR)/src/src
-LWIP_STAMP := $(LWIP_DIR)/stamp-$(shell sha256sum scripts/build-lwip | cut -c1-16)
+LWIP_STAMP := $(LWIP_DIR)/stamp-$(shell cat scripts/build-lwip lib/lwip/patches/*.patch | sha256sum | cut -c1-16)
 LWIP_FILES := \
   core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c core/mem.c \
   core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c \
