@@ -250,7 +250,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC)
   -isystem $(SYSINC) -fno-omit-frame-pointer
 UNIT_BIN := $(BUILD)/tests/unit-tests
 # One libFuzzer target per tests/fuzz/fuzz_<name>.c, built as fuzz-<name>.
-FUZZ_NAMES := start_info acpi e820 cmdline elf mmio_dsdt pci virtqueue
+FUZZ_NAMES := start_info acpi e820 cmdline elf mmio_dsdt pci virtqueue netparam
 FUZZ_BINS := $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/fuzz-$(subst _,-,$(n)))
 
 $(UNIT_BIN): $(wildcard tests/unit/*.c tests/unit/*.h) $(UNIT_SRCS) | $(SYSINC)/xen

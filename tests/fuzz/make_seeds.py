@@ -10,7 +10,7 @@ gives a PVH dom0), laid at 0xe0000 as in fuzz_acpi.c.  e820: fw_cfg
 "etc/e820" as QEMU gives it.  cmdline: lines in the README's forms.
 elf: minimal PVH kernels like the unit tests' (tests/unit/test_pvhload.c).
 virtqueue: honest traffic, a full ring, lying used idx and id, as
-fuzz_virtqueue.c reads its input.
+fuzz_virtqueue.c reads its input.  netparam: net.* values, good and bad.
 """
 import os
 import struct
@@ -169,6 +169,14 @@ def cmdline_seeds():
     return {f"line{i}": l.encode() for i, l in enumerate(lines)}
 
 
+# ---- net.* addresses (lib/lwip/netparam.c) ----------------------------------
+def netparam_seeds():
+    values = ["10.0.2.15", "255.255.255.0", "255.255.240.0", "0.0.0.0",
+              "10.0.2", "010.0.2.15", "0x0a.0.2.15", "10.0.2.256",
+              "255.0.255.0", "1.2.3.4.5", "4294967306.0.0.1"]
+    return {f"value{i}": v.encode() for i, v in enumerate(values)}
+
+
 # ---- ELF (pvhload) ---------------------------------------------------------
 def pvh_elf(entry=0x100000, note_desc=4, segments=((0x100000, 0x100, 0x2000),)):
     phnum = len(segments) + 1
@@ -302,7 +310,7 @@ def virtqueue_seeds():
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
          "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds,
-         "virtqueue": virtqueue_seeds}
+         "virtqueue": virtqueue_seeds, "netparam": netparam_seeds}
 
 
 def main(outdir, targets):
