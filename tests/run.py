@@ -1218,7 +1218,8 @@ def lwip_tests():
     256 KiB each way, compared byte for byte on the host.  Then a static
     address from net.ip=, bad parameters refused one line each, and a
     card nobody answers (a QEMU hub with nothing else on it): one warning
-    after net.dhcp_wait_ms, and boot goes on."""
+    after net.dhcp_wait_ms, and boot goes on; no card at all, and lwIP's
+    loopback still works."""
     tests = []
     sod = (r"^tern: net: net0: 10\.0\.2\.15 netmask 255\.255\.255\.0 "
            r"gateway none dns none \(DHCP\)$")
@@ -1274,6 +1275,12 @@ def lwip_tests():
         expect=[r"^tern: warning: net: net0: no DHCP answer in 300 ms; going on "
                 r"without an address$", r"^tern: calling main\(\)", r"^# 0 failed$"],
         forbid=(r"^not ok", r"tern: fatal", r"^tern: net: net0: \d"),
+        check=tap_all_ok(2)))
+    tests.append(Boot(
+        "lwip-selftest microvm no card: lwIP runs, loopback works",
+        "lwip-selftest", "microvm", append="tern.exit=debugexit -- nocard",
+        status=debug_exit(0), expect=[r"^# 0 failed$"],
+        forbid=(r"^not ok", r"tern: fatal", r"tern: net: net0"),
         check=tap_all_ok(2)))
     return tests
 

@@ -15,6 +15,7 @@
  *
  * Arguments: dhcp|static ADDRESS GATEWAY PEER [CONNECTIONS]
  *            none   (no address is expected: nothing answers DHCP)
+ *            nocard (no network card: lwIP runs, loopback works)
  * PEER is pinged (slirp's 10.0.2.2 answers even with restrict=on, whose
  * DHCP offers no router: GATEWAY is then 0.0.0.0).
  */
@@ -224,6 +225,14 @@ int main(int argc, char **argv)
     ip_addr_t peer;
     bool want_dhcp = argc > 1 && !strcmp(argv[1], "dhcp");
 
+    if (argc == 2 && !strcmp(argv[1], "nocard")) {
+        ip_addr_t loop;
+
+        ip_addr_set_loopback(0, &loop);
+        tap_ok(nif == NULL, "no card, no lwIP interface");
+        tap_ok(udp_loopback(&loop), "UDP to 127.0.0.1 comes back without a card");
+        return tap_done();
+    }
     tap_ok(nif != NULL, "net0 has an lwIP interface");
     if (!nif)
         return tap_done();

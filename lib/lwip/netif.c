@@ -309,10 +309,12 @@ static void lwip_start(const struct boot_info *bi)
     uint64_t deadline;
 
     (void)bi;
+    /* Started without cards too: loopback works, and an app's netconn
+     * calls find lwIP's thread and mailbox made. */
+    tcpip_init(NULL, NULL);
     if (!netdev_count())
         return;
     read_dns_servers();
-    tcpip_init(NULL, NULL);
     LOCK_TCPIP_CORE();
     set_dns_servers();
     for (unsigned i = 0; i < netdev_count(); i++)
