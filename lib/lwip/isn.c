@@ -1,12 +1,7 @@
 /*
  * TCP initial sequence numbers (RFC 6528) and LWIP_RAND, from one secret
- * key made at the first use.
- *
- * PLACEHOLDER until lib/entropy (getentropy) is in the tree: the key is
- * RDRAND's when the CPU has it, mixed with the TSC; without RDRAND (QEMU's
- * default qemu64 CPU under TCG has none) it is the TSC alone, which an
- * attacker who can estimate the boot time narrows down.  The ISN's
- * structure is right either way; only the key's source changes.
+ * key made at the first use (lwIP's start: tcp_init picks its first
+ * local port).
  *
  * lwIP 2.1.3's own ISN is a counter advanced by the TCP timer: a peer
  * that sees one connection's ISN predicts the next (blind spoofing and
@@ -14,11 +9,21 @@
  * ticking every 4 microseconds, F a keyed hash, so each connection's
  * sequence space is unpredictable and still increases for a reused
  * 4-tuple (TIME_WAIT reuse).
+ *
+ * The key comes from the entropy pool (entropy_read, which waits for a
+ * virtio-rng that is still starting).  With no strong source at all
+ * (QEMU's default qemu64 CPU under TCG has no RDRAND, and no virtio-rng)
+ * the pool refuses, and the key is the TSC and the clock: one warning
+ * says so, and the network still works, as a Linux guest's does with an
+ * unseeded pool.  An attacker who can estimate the boot time narrows
+ * such a key down; boot with -cpu max or a virtio-rng device.
  */
 #include <stdbool.h>
 #include <string.h>
 #include <lwip/ip_addr.h>
+#include <tern/entropy.h>
 #include <tern/io.h>
+#include <tern/log.h>
 #include <tern/lwip_port.h>
 #include <tern/time.h>
 #include "tern_lwip_hooks.h"
@@ -27,38 +32,16 @@ static uint8_t key[16];
 static bool keyed;
 static uint64_t rand_counter;
 
-static bool rdrand64(uint64_t *v)
-{
-    unsigned char ok;
-
-    for (int tries = 0; tries < 10; tries++) {
-        __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
-        if (ok)
-            return true;
-    }
-    return false;
-}
-
-static bool have_rdrand(void)
-{
-    uint32_t a, b, c, d;
-
-    cpuid(1, &a, &b, &c, &d);
-    return c & (1u << 30);
-}
-
 static void make_key(void)
 {
-    uint64_t k[2] = {rdtsc(), clock_monotonic_ns()}, r;
+    uint64_t weak[2] = {rdtsc(), clock_monotonic_ns()};
 
-    if (have_rdrand()) {
-        if (rdrand64(&r))
-            k[0] ^= r;
-        if (rdrand64(&r))
-            k[1] ^= r;
-    }
-    memcpy(key, k, sizeof key);
     keyed = true;
+    if (entropy_read(key, sizeof key) == 0)
+        return;
+    memcpy(key, weak, sizeof key);
+    pr_warn("lwip: TCP sequence numbers keyed from the TSC: no strong "
+            "entropy source (docs/entropy.md)");
 }
 
 static const uint8_t *secret(void)
