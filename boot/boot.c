@@ -43,6 +43,7 @@ const char *tern_getenv(const char *key)
 static void apply_cmdline(const struct boot_info *bi)
 {
     args.loglevel = tern_loglevel;
+    args.param_known = driver_param_known;
     args.exit_mode = tern_exit_mode;
     cmdline_parse(bi->cmdline, CONFIG_APP_NAME, &args);
     tern_loglevel = args.loglevel;

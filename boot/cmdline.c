@@ -161,7 +161,8 @@ void cmdline_parse(const char *cmdline, const char *app_name,
     while ((word = next_word(&src, &dst, limit)) != 0) {
         char *w = (char *)word;
 
-        if (cmdline_is_driver_param(w))
+        if (cmdline_is_driver_param(w) &&
+            (!args->param_known || args->param_known(w)))
             add_word(args->params, &args->nparams, BOOT_MAX_PARAMS,
                      "driver parameters", w);
         else if (app_part)

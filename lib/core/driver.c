@@ -3,6 +3,20 @@
 #include <tern/driver.h>
 
 extern const driver_init_fn _driver_init_start[], _driver_init_end[];
+extern const char *const _driver_params_start[];
+extern const char *const _driver_params_end[];
+
+bool driver_param_known(const char *word)
+{
+    for (const char *const *m = _driver_params_start; m < _driver_params_end;
+         m++) {
+        size_t len = strlen(*m);
+
+        if (!strncmp(word, *m, len) && word[len] == '.')
+            return true;
+    }
+    return false;
+}
 
 static char *const *params;
 static unsigned nparams;

@@ -330,3 +330,4 @@ static void lwip_start(const struct boot_info *bi)
                     "an address", netdev_info(netifs[i].dev)->name, wait_ms);
 }
 DRIVER_INIT(lwip_start);
+DRIVER_PARAMS(net, "net");

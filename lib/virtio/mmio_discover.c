@@ -108,3 +108,4 @@ static void virtio_mmio_init(const struct boot_info *bi)
         probe_once(bi, &dsdt_slots[i], "DSDT");
 }
 DRIVER_INIT_TRANSPORT(virtio_mmio_init);
+DRIVER_PARAMS(virtio_mmio, "virtio_mmio");

@@ -128,3 +128,20 @@ TEST(cmdline_more_driver_params_than_room_are_dropped_with_a_line_each)
     CHECK(args.nparams == BOOT_MAX_PARAMS);
     CHECK(count_lines(log_text()) == 2 && log_contains("dropped"));
 }
+
+static bool only_virtio_mmio(const char *word)
+{
+    return !strncmp(word, "virtio_mmio.", 12);
+}
+
+/* With the image's drivers known, other dotted words stay the app's
+ * ("user.name=bob" vanished from argv once). */
+TEST(cmdline_words_of_modules_no_driver_names_stay_the_apps)
+{
+    args.param_known = only_virtio_mmio;
+    parse("user.name=bob -- x pkg.version=2 virtio_mmio.device=512@0x1000:5");
+    args.param_known = NULL;
+    CHECK(args.nparams == 1 && !strncmp(args.params[0], "virtio_mmio.", 12));
+    CHECK(args.envc == 1 && !strcmp(args.env[0], "user.name=bob"));
+    CHECK(args.argc == 3 && !strcmp(args.argv[2], "pkg.version=2"));
+}

@@ -25,6 +25,9 @@ struct boot_args {
      * arguments), never the app's; lib/core hands them to drivers. */
     int nparams;
     char *params[BOOT_MAX_PARAMS + 1];
+    /* Set before cmdline_parse: whether a module.param=value word is a
+     * driver's in this image (NULL: every such word is). */
+    bool (*param_known)(const char *word);
 };
 
 /* A driver's module.param=value word (lowercase key, digits, '_'; a

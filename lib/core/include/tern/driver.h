@@ -9,6 +9,8 @@
 #ifndef TERN_DRIVER_H
 #define TERN_DRIVER_H
 
+#include <stdbool.h>
+
 struct boot_info;
 
 typedef void (*driver_init_fn)(const struct boot_info *bi);
@@ -26,6 +28,16 @@ typedef void (*driver_init_fn)(const struct boot_info *bi);
 #define DRIVER_INIT_REGISTER(fn) DRIVER_INIT_AT(fn, 1)
 #define DRIVER_INIT_TRANSPORT(fn) DRIVER_INIT_AT(fn, 2)
 #define DRIVER_INIT(fn) DRIVER_INIT_AT(fn, 3)
+
+/* A driver's module name for its command-line words: only words of
+ * modules some driver in the image names are taken from the app
+ * ("user.name=bob" stays the app's). */
+#define DRIVER_PARAMS(name, module)                                      \
+    static const char *const driver_params_##name __attribute__((        \
+        used, section(".tern_driver_params"), aligned(8))) = module
+
+/* "module.param=value" of a module DRIVER_PARAMS names. */
+bool driver_param_known(const char *word);
 
 /* boot_main: the words, then every driver's start. */
 void driver_params_set(char *const *words, unsigned n);
