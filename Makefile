@@ -232,6 +232,7 @@ PURE_SRCS := \
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) \
+  arch/x86_64/irq_bind.c \
   lib/blk/blk.c \
   lib/blk/blk_file.c \
   lib/fd/devfs.c \

@@ -10,6 +10,7 @@
  */
 #include <tern/acpi.h>
 #include <tern/arch.h>
+#include <tern/irq.h>
 #include <tern/irq_route.h>
 #include <tern/log.h>
 #include <tern/pci.h>
@@ -43,9 +44,11 @@ int pci_msix_bind(const struct pci_dev *dev, unsigned entry, pci_irq_fn fn,
                   void *arg)
 {
     const struct pci_msix *m = &dev->msix;
-    uint64_t base, e, addr;
-    uint32_t data, ctrl;
-    int vector;
+    static const struct irq_source msi = {.kind = IRQ_SOURCE_MSI};
+    struct irq_binding b;
+    uint64_t base, e;
+    uint32_t ctrl;
+    char why[80];
 
     if (!m->table_size || entry >= m->table_size) {
         complain(dev, "no MSI-X table entry to bind");
@@ -53,13 +56,8 @@ int pci_msix_bind(const struct pci_dev *dev, unsigned entry, pci_irq_fn fn,
     }
     if (!(base = pci_map_bar(dev, m->table_bar)))
         return -1;
-    if ((vector = irq_alloc_vector(fn, arg)) < 0) {
-        complain(dev, "no free interrupt vector for MSI-X");
-        return -1;
-    }
-    if (msi_compose((unsigned)vector, lapic_id(), &addr, &data)) {
-        complain(dev, "this CPU's APIC ID is beyond MSI's reach");
-        irq_free_vector((unsigned)vector);
+    if (irq_bind(&msi, fn, arg, &b, why, sizeof(why))) {
+        complain(dev, why);
         return -1;
     }
     /* Enabled with the whole function masked while the entry is written,
@@ -68,13 +66,13 @@ int pci_msix_bind(const struct pci_dev *dev, unsigned entry, pci_irq_fn fn,
     ctrl = pci_read32(dev, m->cap);
     pci_write32(dev, m->cap, ctrl | MSIX_ENABLE | MSIX_FUNCTION_MASK);
     e = base + m->table_off + (uint64_t)entry * PCI_MSIX_ENTRY_SIZE;
-    mmio_write32(e + MSIX_ENTRY_ADDR_LO, (uint32_t)addr);
-    mmio_write32(e + MSIX_ENTRY_ADDR_HI, (uint32_t)(addr >> 32));
-    mmio_write32(e + MSIX_ENTRY_DATA, data);
+    mmio_write32(e + MSIX_ENTRY_ADDR_LO, (uint32_t)b.msi_addr);
+    mmio_write32(e + MSIX_ENTRY_ADDR_HI, (uint32_t)(b.msi_addr >> 32));
+    mmio_write32(e + MSIX_ENTRY_DATA, b.msi_data);
     mmio_write32(e + MSIX_ENTRY_CTRL, 0);
     pci_command_set(dev, PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
     pci_write32(dev, m->cap, (ctrl | MSIX_ENABLE) & ~MSIX_FUNCTION_MASK);
-    return vector;
+    return (int)b.vector;
 }
 
 struct intx_line {

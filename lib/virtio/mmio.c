@@ -15,6 +15,7 @@
  */
 #include <tern/arch.h>
 #include <tern/format.h>
+#include <tern/irq.h>
 #include <tern/kalloc.h>
 #include <tern/log.h>
 #include <tern/mm.h>
@@ -189,27 +190,23 @@ static void slot_interrupt(unsigned vector, void *arg)
             s->fn(&s->dev, s->arg);
 }
 
-static int irq_bind(struct virtio_dev *dev, virtio_irq_fn fn, void *arg)
+static int slot_irq_bind(struct virtio_dev *dev, virtio_irq_fn fn, void *arg)
 {
     struct mmio_slot *s = slot(dev);
+    /* virtio-mmio interrupts are edge-triggered and active-high */
+    struct irq_source src = {.kind = IRQ_SOURCE_GSI, .number = s->gsi};
     char why[96];
-    int v;
 
     s->fn = fn;
     s->arg = arg;
     if (s->vector)
         return 0;
-    if ((v = irq_alloc_vector(slot_interrupt, s)) < 0) {
-        pr_warn("virtio: %s: no free vector: no interrupt", dev->name);
-        return -1;
-    }
-    if (irq_route_gsi(s->gsi, (unsigned)v, false, false, why, sizeof(why))) {
-        irq_free_vector((unsigned)v);
+    if (irq_bind(&src, slot_interrupt, s, &s->irq, why, sizeof(why))) {
         pr_warn("virtio: %s: GSI %u not routed (%s): no interrupt",
                 dev->name, s->gsi, why);
         return -1;
     }
-    s->vector = (unsigned)v;
+    s->vector = s->irq.vector;
     irq_ack(dev); /* a line already up would never give an edge */
     return 0;
 }
@@ -217,13 +214,13 @@ static int irq_bind(struct virtio_dev *dev, virtio_irq_fn fn, void *arg)
 static const struct virtio_transport_ops ops_v1 = {
     "mmio-v1", get_status, set_status, get_features, set_features,
     config_read, config_write, queue_max, queue_enable, queue_notify,
-    irq_bind, irq_ack, false,
+    slot_irq_bind, irq_ack, false,
 };
 
 static const struct virtio_transport_ops ops_v2 = {
     "mmio-v2", get_status, set_status, get_features, set_features,
     config_read, config_write, queue_max, queue_enable, queue_notify,
-    irq_bind, irq_ack, false,
+    slot_irq_bind, irq_ack, false,
 };
 
 static const char *type_name(uint32_t id)

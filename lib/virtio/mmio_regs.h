@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <tern/virtio_mmio.h>
 #include <tern/memmap.h>
+#include <tern/irq.h>
 #include <tern/virtio.h>
 
 #define MMIO_MAGIC 0x000
@@ -42,6 +43,7 @@ struct mmio_slot {
     uint32_t version;    /* 1 or 2 */
     unsigned config_len; /* bytes of config space from 0x100 */
     unsigned vector;     /* 0: no interrupt bound */
+    struct irq_binding irq;
     virtio_irq_fn fn;
     void *arg;
     uint64_t interrupts;

@@ -45,3 +45,18 @@ int paging_map_mmio(uint64_t phys, uint64_t size)
     (void)size;
     return 0;
 }
+
+/* The rest irq_bind (arch/x86_64/irq_bind.c) calls: one CPU, APIC ID 0,
+ * and no I/O APIC for ISA interrupts. */
+uint32_t lapic_id(void)
+{
+    return 0;
+}
+
+int irq_isa_source(unsigned isa_irq, uint32_t *gsi, bool *level,
+                   bool *active_low, char *why, unsigned whylen)
+{
+    (void)gsi, (void)level, (void)active_low;
+    tern_snprintf(why, whylen, "no I/O APIC for ISA IRQ %u", isa_irq);
+    return -1;
+}
