@@ -121,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     args.loglevel = LOG_INFO;
     args.exit_mode = TERN_EXIT_MODE_POWEROFF;
     args.bootstats = 0;
+    args.param_known = NULL; /* every dotted word a driver's */
     log_clear();
     cmdline_parse(line, "app", &args);
 
