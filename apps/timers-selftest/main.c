@@ -37,9 +37,12 @@ static void test_sleeps(void)
         took = clock_monotonic_ns() - t0;
         snprintf(name, sizeof(name), "sleep %llu ms took %llu us",
                  (unsigned long long)ms[i], (unsigned long long)(took / 1000));
-        /* Never early; late by up to 2 s on a loaded host under TCG. */
+        /* Never early.  Late only by what the host takes: a Xen domU
+         * nested in TCG on a loaded machine once woke 2.45 s late
+         * (the best-of-three test below bounds the timer itself), so
+         * this bound only catches a timer that never fires. */
         tap_ok(took >= ms[i] * 1000000ull &&
-               took < ms[i] * 1000000ull + 2000000000ull,
+               took < ms[i] * 1000000ull + 10000000000ull,
            name);
     }
     tap_ok(sched_idle_halts() > halts, "the CPU halted while everyone slept");
