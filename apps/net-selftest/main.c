@@ -17,40 +17,11 @@
 #include <tern/thread.h>
 
 #define SEC 1000000000ull
+#include "frames.h"
 static const uint8_t our_ip[4] = {10, 0, 2, 15}, gw_ip[4] = {10, 0, 2, 2};
 static const uint8_t nobody_ip[4] = {10, 0, 2, 99};
 static uint8_t gw_mac[6];
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint16_t checksum(const uint8_t *p, size_t n)
-{
-    uint32_t sum = 0;
-
-    for (size_t i = 0; i + 1 < n; i += 2)
-        sum += get16(p + i);
-    if (n & 1)
-        sum += (uint32_t)p[n - 1] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
-static int send_frame(struct netdev *dev, const uint8_t *f, size_t n)
-{
-    struct netdev_seg seg = {f, n};
-
-    return netdev_send(dev, &seg, 1, NULL, thread_deadline(2 * SEC));
-}
 
 static size_t arp_request(uint8_t *f, const uint8_t *mac,
                           const uint8_t *target)
