@@ -1064,6 +1064,7 @@ def boot_tests(tmp):
     tests += blk_tests(tmp)
     tests += net_tests()
     tests += entropy_tests()
+    tests += lwip_probe_tests()
     tests += lwip_tests()
     return [t for t in tests if ONLY in t.name]
 
@@ -1427,6 +1428,29 @@ ENTROPY_NO_STRONG = (r"^tern: entropy: no RDSEED or RDRAND: getentropy\(\) "
                      r"and arc4random\(\) fail until virtio-rng credits 256 bits")
 ENTROPY_READ_FAILED = (r"^tern: warning: entropy: a read with no strong "
                        r"source failed: boot with -cpu max or a virtio-rng")
+
+
+def lwip_probe_tests():
+    """Found in review: one peer's out-of-order segments held every slot of
+    lwIP's shared segment pool (40 fake peers, 110 segments each, must
+    leave room for an honest connection and its write); junk frames into
+    the netif are dropped without an assertion or a leak."""
+    net = ("-cpu", "max", "-netdev", "user,id=n0,restrict=on",
+           "-device", "virtio-net-pci,netdev=n0")
+    return [
+        Boot("lwip-probe q35 out-of-order floods leave segments for others",
+             "lwip-probe", "q35", append="tern.exit=debugexit -- ooseq 40 110",
+             status=debug_exit(0), extra=net,
+             expect=[r"^probe: 40 fake peers, 4400 one-byte out-of-order ",
+                     r"^probe: honest loopback connect: 0$",
+                     r"^probe: honest netconn_write: 0, 16384 bytes written$"],
+             forbid=(r"tern: fatal", r"no pcb")),
+        Boot("lwip-probe q35 20000 junk frames are dropped", "lwip-probe",
+             "q35", append="tern.exit=debugexit -- junk 20000",
+             status=debug_exit(0), extra=net,
+             expect=[r"^probe: junk 20000 frames", r"^probe: done$"],
+             forbid=(r"tern: fatal",)),
+    ]
 
 
 def entropy_tests():

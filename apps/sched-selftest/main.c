@@ -299,6 +299,41 @@ static void test_wait_for_interrupt(void)
        "a thread blocked for ever is woken by an interrupt, no deadlock");
 }
 
+/* A thread that computes and yields (what the docs tell a long loop to
+ * do) must let interrupts in: they were taken only when the CPU went
+ * idle, and a yield with the caller ready again never idles. */
+static unsigned yield_ticks;
+
+static void yield_tick(void *arg)
+{
+    (void)arg;
+    yield_ticks++;
+}
+
+static void test_yield_takes_interrupts(void)
+{
+    char why[96];
+    uint64_t t0 = clock_monotonic_ns();
+    char line[96];
+
+    if (cmos_rtc_second(clock_monotonic_ns) < 0 || xen_present()) {
+        tap_skip("a thread that only yields still takes interrupts",
+                 xen_present() ? "Xen owns the RTC's interrupt" : "no RTC");
+        return;
+    }
+    if (rtc_periodic_start(yield_tick, NULL, why, sizeof(why))) {
+        printf("# %s\n", why);
+        tap_ok(0, "RTC interrupt routed");
+        return;
+    }
+    while (since(t0) < 300 * MS)
+        thread_yield(); /* never idle: nobody else is ready */
+    rtc_periodic_stop();
+    snprintf(line, sizeof(line), "a thread that only yields still takes "
+             "interrupts (%u RTC ticks in 300 ms)", yield_ticks);
+    tap_ok(yield_ticks >= 4, line);
+}
+
 /* A deadline far away (THREAD_FOREVER - 1, what thread_deadline gives
  * for any very long wait) must leave the CPU idle until something else
  * wakes it.  Xen takes a single-shot timer past 2^63 ns as already due:
@@ -571,6 +606,7 @@ int main(int argc, char **argv)
     test_detached_threads();
     test_last_detached_freed_at_once();
     test_wait_for_interrupt();
+    test_yield_takes_interrupts();
     test_far_deadline_idles();
     test_vector_taken_by_app();
     test_evtchn_through_irq_bind();

@@ -180,6 +180,13 @@ void cpu_wait_for_interrupt(void)
     __asm__ volatile("sti; hlt; cli" : : : "memory");
 }
 
+/* sti holds interrupts off for one more instruction: the nop is the
+ * window in which pending ones are taken. */
+void cpu_take_pending_interrupts(void)
+{
+    __asm__ volatile("sti; nop; cli" : : : "memory");
+}
+
 static int on_stack(uint64_t p)
 {
     return p >= stack_lo && p + 16 <= stack_hi && p % 8 == 0;

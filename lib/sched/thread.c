@@ -309,6 +309,12 @@ static void schedule(void)
     struct thread *prev = current, *next;
     struct qnode *n;
 
+    /* Every yield point takes the interrupts already pending, not only
+     * the idle loop: a thread that computes and calls thread_yield()
+     * must not hold the network off (it did: no frame came in during
+     * 5 s of yielding).  Handlers run here as in idle, between threads,
+     * with the caller already queued where it waits. */
+    cpu_take_pending_interrupts();
     for (;;) {
         wake_due_timers();
         if ((n = runq_pop(&ready)) != NULL)

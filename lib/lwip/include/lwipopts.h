@@ -93,6 +93,13 @@
  * requires. */
 #define TCP_SNDLOWAT LWIP_MIN(TCP_SND_BUF / 2, 0xffff - 4 * TCP_MSS - 1)
 #define TCP_QUEUE_OOSEQ 1
+/* Out-of-order segments take slots of the one segment pool every
+ * connection shares, and lwIP's default bounds them by nothing: one peer
+ * sending 1-byte segments past a gap held all 2048 slots, and no other
+ * connection could get a SYN-ACK or a write out.  Four segments and one
+ * window a connection keep the pool for everyone. */
+#define TCP_OOSEQ_MAX_PBUFS 4
+#define TCP_OOSEQ_MAX_BYTES TCP_WND
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
 #define LWIP_TCP_KEEPALIVE 1

@@ -37,6 +37,8 @@ uint64_t irq_count(void);
 uint64_t irq_spurious_count(void);
 /* Halt until an interrupt: sti;hlt (atomic), then cli. */
 void cpu_wait_for_interrupt(void);
+/* Take the interrupts already pending, without waiting: sti; nop; cli. */
+void cpu_take_pending_interrupts(void);
 
 /* Local APIC: legacy PIC and LINT0 masked, xAPIC or
  * x2APIC, a one-shot timer (TSC-deadline where the CPU has it).
