@@ -2,8 +2,8 @@
  * Cooperative threads: a thread runs until it yields, sleeps, blocks on a
  * mutex, condition variable, semaphore or message box, or exits.  When
  * nothing can run the CPU halts until the next timer or interrupt.  One
- * CPU; interrupts are taken only while idle, so thread code never races
- * with them, and a thread that computes for long delays every interrupt
+ * CPU; interrupts are taken only between threads (each block, sleep or
+ * yield, and while idle), so thread code never races with them, and a thread that computes for long delays every interrupt
  * (the network too) until it yields: call thread_yield() in long loops.
  */
 #ifndef TERN_THREAD_H

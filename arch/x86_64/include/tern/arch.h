@@ -22,7 +22,8 @@ void trap_guard_stacks(void);
 void trap_set_stack(uint64_t lo, uint64_t hi, const char *owner);
 
 /* Interrupts: handlers run with interrupts off, then the vector is
- * acknowledged.  The runtime enables interrupts only while idle. */
+ * acknowledged.  The runtime enables interrupts only in schedule():
+ * at each yield point and while idle. */
 typedef void (*irq_handler_fn)(unsigned vector, void *arg);
 /* fn(vector, arg) for a fixed vector (the documented few below); a
  * vector of irq_alloc_vector's range registered so is taken (NULL frees
