@@ -1430,6 +1430,17 @@ ENTROPY_READ_FAILED = (r"^tern: warning: entropy: a read with no strong "
                        r"source failed: boot with -cpu max or a virtio-rng")
 
 
+def isn_moves_a_little(out):
+    """One 4-tuple's ISN 10 ms later: forward by the 4-microsecond clock
+    (2,500 ticks and some), not by nothing (lwIP's own counter without
+    the hook) and not by a jump."""
+    m = re.search(r"the first again 10 ms later moved (\d+)$", out, re.M)
+    if not m:
+        return "no ISN line"
+    moved = int(m.group(1))
+    return None if 2500 <= moved < 1 << 20 else f"moved {moved}"
+
+
 def lwip_probe_tests():
     """Found in review: one peer's out-of-order segments held every slot of
     lwIP's shared segment pool (40 fake peers, 110 segments each, must
@@ -1445,6 +1456,11 @@ def lwip_probe_tests():
                      r"^probe: honest loopback connect: 0$",
                      r"^probe: honest netconn_write: 0, 16384 bytes written$"],
              forbid=(r"tern: fatal", r"no pcb")),
+        Boot("lwip-probe q35 TCP ISNs are keyed per 4-tuple and move with "
+             "the clock (RFC 6528)", "lwip-probe", "q35",
+             append="tern.exit=debugexit -- isns", status=debug_exit(0),
+             extra=net, expect=[r"^probe: isns .*: far apart; "],
+             check=isn_moves_a_little, forbid=(r"tern: fatal",)),
         Boot("lwip-probe q35 20000 junk frames are dropped", "lwip-probe",
              "q35", append="tern.exit=debugexit -- junk 20000",
              status=debug_exit(0), extra=net,

@@ -297,6 +297,48 @@ static void isn(void)
     printf("probe: isn F(tuple) ~ %08x (isn %08x m %08x); rand %08x\n", v - m, v, m, tern_lwip_rand());
 }
 
+/* ---- the ISNs lwIP uses: keyed per 4-tuple (RFC 6528), not a counter ----
+ * Three 4-tuples' ISNs must lie far apart (lwIP's own counter gave values
+ * a few ticks apart; a keyed hash puts them within 2^16 of each other
+ * with a chance of about 1 in 20,000), and one 4-tuple's ISN must move
+ * forward with the clock, a little. */
+static uint32_t distance(uint32_t a, uint32_t b)
+{
+    uint32_t d = a - b;
+
+    return d < 0x80000000u ? d : (uint32_t)-d;
+}
+
+static void isns(void)
+{
+    struct tcp_pcb *p[3];
+    uint32_t v[3], again;
+    int far = 1;
+
+    LOCK_TCPIP_CORE();
+    for (int i = 0; i < 3; i++) {
+        p[i] = tcp_new();
+        IP_ADDR4(&p[i]->local_ip, 10, 0, 2, 15);
+        IP_ADDR4(&p[i]->remote_ip, 10, 0, 2, (u8_t)(2 + i));
+        p[i]->local_port = (u16_t)(40000 + i);
+        p[i]->remote_port = 80;
+        v[i] = tcp_next_iss(p[i]);
+    }
+    UNLOCK_TCPIP_CORE();
+    thread_sleep_ns(10000000);
+    LOCK_TCPIP_CORE();
+    again = tcp_next_iss(p[0]);
+    for (int i = 0; i < 3; i++)
+        tcp_abort(p[i]);
+    UNLOCK_TCPIP_CORE();
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            far &= distance(v[i], v[j]) >= 0x10000;
+    printf("probe: isns %08x %08x %08x: %s; the first again 10 ms later "
+           "moved %u\n", v[0], v[1], v[2], far ? "far apart" : "CLOSE",
+           again - v[0]);
+}
+
 /* ---- receive flood: report heap while idle ---- */
 static void watch(int secs)
 {
@@ -315,6 +357,7 @@ int main(int argc, char **argv)
     else if (!strcmp(mode, "spin")) spin(n);
     else if (!strcmp(mode, "ooseq")) ooseq(n, argc > 3 ? atoi(argv[3]) : 100);
     else if (!strcmp(mode, "isn")) isn();
+    else if (!strcmp(mode, "isns")) isns();
     else if (!strcmp(mode, "watch")) watch(n);
     printf("probe: done\n");
     return 0;
