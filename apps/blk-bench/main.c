@@ -29,20 +29,7 @@
 
 #define MAX_DEPTH 64
 
-struct job {
-    struct blk_request req;
-    struct semaphore *slots;
-    int *errors;
-};
-
-static void job_done(struct blk_request *req)
-{
-    struct job *j = (struct job *)req;
-
-    if (req->status)
-        (*j->errors)++;
-    sem_up(j->slots);
-}
+#include "../blk-selftest/jobs.h"
 
 static uint64_t now_ns(void)
 {

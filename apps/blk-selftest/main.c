@@ -33,20 +33,7 @@ static uint8_t pattern(uint64_t off)
 
 static const size_t sizes[] = {512, 4096, 65536, 7 * 512, 131072, 1024};
 
-struct job {
-    struct blk_request req;
-    struct semaphore *slots;
-    int *errors;
-};
-
-static void job_done(struct blk_request *req)
-{
-    struct job *j = (struct job *)req;
-
-    if (req->status)
-        (*j->errors)++;
-    sem_up(j->slots);
-}
+#include "jobs.h"
 
 /* Cover [0, span) with requests cycling through the sizes (each whole
  * sectors), up to IN_FLIGHT at once; returns the failures. */
