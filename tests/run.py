@@ -218,7 +218,8 @@ def check_tsc_deadline_fence(res):
 # (each folder's include/tern/).
 def check_header_layout(res):
     p = make("-s", "APP=hello", "print-app-cflags")
-    flags = p.stdout.split()
+    # without -MMD: gcc would write a dependency file named after "-"
+    flags = [f for f in p.stdout.split() if f not in ("-MMD", "-MP")]
     public = sorted(glob.glob(os.path.join(ROOT, "include/tern/*.h")))
     internal = sorted(h for pattern in ("*/include", "*/*/include",
                                         "*/*/*/include")
