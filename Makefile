@@ -68,7 +68,8 @@ obj-y :=
 include arch/x86_64/Makefile.frag $(wildcard arch/x86_64/*/Makefile.frag)
 include boot/Makefile.frag
 include $(wildcard lib/*/Makefile.frag)
-obj-y += $(wildcard apps/$(APP)/*.c apps/$(APP)/*.S)
+# an app's *_host.c files are for scripts/host-app only
+obj-y += $(filter-out %_host.c,$(wildcard apps/$(APP)/*.c apps/$(APP)/*.S))
 
 OBJS := $(patsubst %,$(O)/obj/%.o,$(obj-y))
 
