@@ -70,32 +70,86 @@ int fd_install(struct file *f)
     return install_from(f, 0);
 }
 
-/* read or write, waiting while the driver says -EAGAIN on a blocking
- * file. */
+int file_wait(struct file *f, uint64_t deadline)
+{
+    int timed_out;
+
+    f->refs++; /* a close meanwhile must not free it under us */
+    f->blocked++;
+    timed_out = sched_wait(&f->waiters, deadline) == SCHED_TIMED_OUT;
+    if (f->refs == f->blocked) { /* every descriptor was closed */
+        f->blocked--;
+        file_put(f);
+        return -EBADF;
+    }
+    f->blocked--;
+    f->refs--;
+    return timed_out ? -EAGAIN : 0;
+}
+
+uint64_t file_deadline(const struct file *f, int writing)
+{
+    uint64_t ns = f->timeout_ns[!!writing];
+
+    return ns ? thread_deadline(ns) : SCHED_FOREVER;
+}
+
+long file_io(struct file *f, long (*try)(struct file *, void *), void *ctx,
+             int writing, int nonblock)
+{
+    uint64_t deadline = file_deadline(f, writing);
+
+    for (;;) {
+        long r = try(f, ctx);
+
+        if (r != -EAGAIN || nonblock || (f->flags & FILE_NONBLOCK))
+            return r;
+        r = file_wait(f, deadline);
+        if (r)
+            return r;
+    }
+}
+
+struct transfer {
+    char *buf;
+    unsigned long n, done;
+    int writing;
+};
+
+/* One read, or as much of a write as the file takes now: a blocking
+ * write goes on until every byte is written, as POSIX asks of sockets
+ * and pipes, and says what it wrote when it stops early. */
+static long transfer_once(struct file *f, void *ctx)
+{
+    struct transfer *t = ctx;
+    long r;
+
+    if (!t->writing)
+        return f->ops->read(f, t->buf, t->n);
+    for (;;) {
+        r = f->ops->write(f, t->buf + t->done, t->n - t->done);
+        if (r <= 0)
+            break;
+        t->done += (unsigned long)r;
+        if (t->done == t->n || (f->flags & FILE_NONBLOCK))
+            return (long)t->done;
+    }
+    return r == 0 ? (long)t->done : r; /* took nothing: stop there */
+}
+
 static long transfer(int fd, void *buf, unsigned long n, int writing)
 {
     struct file *f = fd_file(fd);
+    struct transfer t = {buf, n, 0, writing};
     long r;
 
     if (!f)
         return -EBADF;
     if (writing ? !f->ops->write : !f->ops->read)
         return -EBADF;
-    for (;;) {
-        r = writing ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
-        if (r != -EAGAIN || (f->flags & FILE_NONBLOCK))
-            return r;
-        f->refs++; /* a close meanwhile must not free it under us */
-        f->blocked++;
-        sched_wait(&f->waiters, SCHED_FOREVER);
-        if (f->refs == f->blocked) { /* every descriptor was closed */
-            f->blocked--;
-            file_put(f);
-            return -EBADF;
-        }
-        f->blocked--;
-        f->refs--;
-    }
+    r = file_io(f, transfer_once, &t, writing, 0);
+    /* a timeout or a close after part of a write: the part counts */
+    return r < 0 && t.done ? (long)t.done : r;
 }
 
 long fd_read(int fd, void *buf, unsigned long n)

@@ -26,7 +26,9 @@ $(LWIP_STAMP):
 $(lwip-srcs): | $(LWIP_STAMP)
 $(patsubst %,$(O)/obj/%.o,$(lwip-port)): | $(LWIP_STAMP)
 
-LWIP_INC := -I$(LWIP_SRC)/include
+# lwIP's headers and our port's (lwipopts.h, arch/): seen by apps too,
+# since the socket headers are lwIP's types; they include public headers only.
+LWIP_INC := -I$(LWIP_SRC)/include -Ilib/lwip/port
 $(O)/obj/lib/lwip/%: KERNEL_CFLAGS += $(LWIP_INC)
 # lwIP's own files keep -Werror too; the flags below relax only what its
 # code does on purpose (none needed so far with gcc 12).

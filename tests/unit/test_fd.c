@@ -28,6 +28,14 @@ int sched_wait(struct runq *q, uint64_t deadline)
     return sched_stub_times_out ? SCHED_TIMED_OUT : 0;
 }
 
+static uint64_t last_timeout_ns;
+
+uint64_t thread_deadline(uint64_t ns)
+{
+    last_timeout_ns = ns;
+    return 1000 + ns;
+}
+
 struct thread *sched_wake_one(struct runq *q)
 {
     (void)q;
@@ -300,6 +308,69 @@ TEST(fd_poll_reports_the_normal_data_bits_as_asked)
     CHECK(fd_poll(&p, 1, 0) == 1 && p.got == (0x40 | 0x100));
     p = (struct fd_poll){fd, 0x40 | FILE_READABLE, 0};
     CHECK(fd_poll(&p, 1, 0) == 1 && p.got == (0x40 | FILE_READABLE));
+    sched_stub_times_out = 0;
+    close_all();
+}
+
+/* --- a socket-like file that takes at most 3 bytes a write and has no
+ * room every other call --- */
+static char sink[64];
+static unsigned sunk, sink_calls;
+
+static long trickle_write(struct file *f, const void *buf, unsigned long n)
+{
+    (void)f;
+    if (sink_calls++ % 2)
+        return -EAGAIN;
+    n = n > 3 ? 3 : n;
+    memcpy(sink + sunk, buf, n);
+    sunk += (unsigned)n;
+    return (long)n;
+}
+
+static const struct file_ops trickle_ops = {.write = trickle_write};
+
+/* POSIX: a blocking write to a socket returns when all of it is written;
+ * before, a write gave back the first 3 bytes and the app lost the rest
+ * unless it looped. */
+TEST(fd_blocking_write_goes_on_until_every_byte_is_written)
+{
+    int fd;
+
+    close_all();
+    fd = fd_install(file_new(&trickle_ops, 0));
+    sunk = sink_calls = 0;
+    waits = 0;
+    sched_stub_times_out = 0;
+    CHECK(fd_write(fd, "0123456789", 10) == 10);
+    CHECK(sunk == 10 && memcmp(sink, "0123456789", 10) == 0 && waits == 3);
+    /* non-blocking: what fits now, then EAGAIN */
+    fd_set_flags(fd, FILE_NONBLOCK);
+    sunk = sink_calls = 0;
+    CHECK(fd_write(fd, "abcdef", 6) == 3);
+    CHECK(fd_write(fd, "def", 3) == -EAGAIN && sunk == 3);
+    close_all();
+}
+
+TEST(fd_timeouts_bound_waits_and_keep_what_was_written)
+{
+    char buf[4];
+    struct file *f;
+    int fd;
+
+    close_all();
+    fd = fd_install(file_new(&trickle_ops, 0));
+    f = fd_file(fd);
+    f->timeout_ns[1] = 5000000;
+    sunk = sink_calls = 0;
+    sched_stub_times_out = 1;
+    CHECK(fd_write(fd, "0123456789", 10) == 3 && last_timeout_ns == 5000000);
+    sink_calls = 1;
+    CHECK(fd_write(fd, "0123", 4) == -EAGAIN); /* nothing went: EAGAIN */
+    fd = fd_install(file_new(&pipe_ops, 0));
+    fd_file(fd)->timeout_ns[0] = 7000;
+    available = 0;
+    CHECK(fd_read(fd, buf, 4) == -EAGAIN && last_timeout_ns == 7000);
     sched_stub_times_out = 0;
     close_all();
 }

@@ -53,6 +53,7 @@ struct file {
     unsigned refs;      /* descriptors pointing here, and blocked threads */
     unsigned blocked;   /* threads blocked in read or write (in refs too) */
     struct runq waiters; /* blocked in read or write */
+    uint64_t timeout_ns[2]; /* longest wait to read, to write; 0: none */
 };
 
 /* A new file with one reference; NULL when memory runs out. */
@@ -62,6 +63,19 @@ void file_put(struct file *f);
 /* Readiness changed: wake its blocked readers and writers and every
  * poll()/select().  Safe from an interrupt handler. */
 void file_notify(struct file *f);
+
+/* Sleep until file_notify(f) or the deadline: 0; -EAGAIN when the
+ * deadline passed; -EBADF when every descriptor to f was closed
+ * meanwhile.  f stays valid across the sleep. */
+int file_wait(struct file *f, uint64_t deadline);
+/* When a wait that starts now to read (or write) f gives up:
+ * timeout_ns from now, or SCHED_FOREVER. */
+uint64_t file_deadline(const struct file *f, int writing);
+/* try(f, ctx) until it says anything but -EAGAIN, sleeping between
+ * tries on a blocking file (file_wait up to file_deadline); a
+ * non-blocking file, or nonblock, gets the -EAGAIN back. */
+long file_io(struct file *f, long (*try)(struct file *, void *), void *ctx,
+             int writing, int nonblock);
 
 /* The lowest free descriptor now refers to f (the table takes the
  * reference), or -EMFILE. */
