@@ -116,7 +116,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
   -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
   -fcf-protection=none -Wall -Wextra -Werror -MMD -MP \
   -DTERN_VERSION='"$(TERN_VERSION)"' \
-  -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
+  -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__ \
+  $(GLOBAL_CFLAGS)
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
   -z noexecstack --gc-sections -T arch/x86_64/linker.ld \
   --defsym=TERN_LOAD_ADDR=$(CONFIG_LOAD_ADDR)

@@ -2,14 +2,17 @@
 """Run a guest and, once it prints its marker line, talk to its TCP echo
 through QEMU's forwarded port on 127.0.0.1 (never another address).
 
-    echo_client.py PORT MARKER -- COMMAND...
+    echo_client.py [--stop] PORT MARKER -- COMMAND...
 
 The guest's output passes through; the client adds lines of its own:
 "echo-client: connection N: sent B bytes, got back B intact" for each
 connection, or "echo-client: FAILED ...".  Two connections: the first
 shuts its sending side at once and reads to the end (the guest must
 deliver what it queued before its FIN), the second reads everything
-back before closing.  The exit status is the command's."""
+back before closing.  The exit status is the command's; with --stop (a
+server that runs until stopped, as apps/echo) the command is stopped
+after the exchanges and the status is 0 when they all came back intact.
+"""
 import os
 import socket
 import subprocess
@@ -42,10 +45,13 @@ def exchange(port, n, shut_first):
 
 
 def main():
-    port, marker = int(sys.argv[1]), sys.argv[2]
+    args = sys.argv[1:sys.argv.index("--")]
+    stop = "--stop" in args
+    args = [a for a in args if a != "--stop"]
+    port, marker = int(args[0]), args[1]
     cmd = sys.argv[sys.argv.index("--") + 1:]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE)
-    talked = False
+    talked, ok = False, True
     for line in iter(p.stdout.readline, b""):
         sys.stdout.buffer.write(line)
         sys.stdout.flush()
@@ -53,10 +59,16 @@ def main():
             talked = True
             try:
                 for n, shut_first in ((1, True), (2, False)):
-                    print(exchange(port, n, shut_first), flush=True)
+                    result = exchange(port, n, shut_first)
+                    ok = ok and "FAILED" not in result
+                    print(result, flush=True)
             except OSError as e:
+                ok = False
                 print(f"echo-client: FAILED: {e}", flush=True)
-    return p.wait()
+            if stop:
+                p.terminate()
+    status = p.wait()
+    return (0 if talked and ok else 1) if stop else status
 
 
 if __name__ == "__main__":

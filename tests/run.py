@@ -1067,6 +1067,7 @@ def boot_tests(tmp):
     tests += entropy_tests()
     tests += lwip_probe_tests()
     tests += lwip_tests()
+    tests += socket_tests()
     return [t for t in tests if ONLY in t.name]
 
 
@@ -1207,13 +1208,37 @@ class EchoBoot(Boot):
     """A guest with a TCP echo on port 7 behind hostfwd on 127.0.0.1:port:
     tests/echo_client.py talks to it once the guest prints marker."""
 
-    def __init__(self, name, app, port, marker, **kw):
+    def __init__(self, name, app, port, marker, stop=False, **kw):
         super().__init__(name, app, **kw)
-        self.port, self.marker = port, marker
+        self.port, self.marker, self.stop = port, marker, stop
 
     def command(self, image):
         return [sys.executable, os.path.join(ROOT, "tests/echo_client.py"),
+                *(["--stop"] if self.stop else []),
                 str(self.port), self.marker, "--", *super().command(image)]
+
+
+def socket_tests():
+    """BSD sockets (lib/sockets): apps/socket-selftest's checks of every
+    call and its errno on lwIP's loopback; apps/echo serving TCP through
+    QEMU's forwarded port on 127.0.0.1 (256 KiB each way on two
+    connections, compared on the host) on each machine."""
+    tests = [Boot("socket-selftest q35 BSD socket calls and errno on 127.0.0.1",
+                  "socket-selftest", "q35",
+                  append="tern.exit=debugexit", status=debug_exit(0),
+                  check=tap_all_ok(30))]
+    for machine, dev in (("pc", "virtio-net-pci"), ("q35", "virtio-net-pci"),
+                         ("microvm", "virtio-net-device")):
+        port = free_port()
+        tests.append(EchoBoot(
+            f"echo {machine} TCP echo through sockets from the host", "echo",
+            port, "echo: TCP and UDP on port 7", stop=True, machine=machine,
+            extra=("-netdev", f"user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:{port}-:7",
+                   "-device", f"{dev},netdev=n0"),
+            expect=[r"^echo-client: connection 1: sent 262144 bytes, got back 262144 intact$",
+                    r"^echo-client: connection 2: sent 262144 bytes, got back 262144 intact$"],
+            forbid=(r"tern: fatal", r"echo-client: FAILED")))
+    return tests
 
 
 def lwip_tests():

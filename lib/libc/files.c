@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,9 +311,14 @@ static int poll_to_sets(const struct fd_poll *p, unsigned count, fd_set *r,
     return bits;
 }
 
+/* FD_SETSIZE is CONFIG_FD_MAX (lib/fd/Makefile.frag): a set holds every
+ * descriptor.  The poll array goes on the heap past a few dozen, to keep
+ * 8 KiB off a thread's stack. */
+#define SELECT_ON_STACK 64
+
 int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-    struct fd_poll p[FD_SETSIZE];
+    struct fd_poll small[SELECT_ON_STACK], *p = small;
     int count;
     uint64_t deadline = THREAD_FOREVER;
 
@@ -327,11 +333,16 @@ int select(int n, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
                 ? UINT64_MAX
                 : (uint64_t)tv->tv_sec * 1000000000 + us);
     }
+    if (n > SELECT_ON_STACK && !(p = malloc((size_t)n * sizeof(*p))))
+        return (int)sys_result(-ENOMEM);
     count = sets_to_poll(n, r, w, e, p);
-    if (count < 0)
-        return (int)sys_result(count);
-    fd_poll(p, (unsigned)count, deadline);
-    return poll_to_sets(p, (unsigned)count, r, w, e);
+    if (count >= 0) {
+        fd_poll(p, (unsigned)count, deadline);
+        count = poll_to_sets(p, (unsigned)count, r, w, e);
+    }
+    if (p != small)
+        free(p);
+    return (int)sys_result(count);
 }
 
 int eventfd(unsigned int initval, int flags)

@@ -10,7 +10,7 @@ LWIP_FILES := \
   core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c \
   core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
   core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
-  api/api_lib.c api/api_msg.c api/err.c api/netbuf.c api/netdb.c api/tcpip.c \
+  api/api_lib.c api/api_msg.c api/err.c api/netbuf.c api/netdb.c api/sockets.c api/tcpip.c \
   netif/ethernet.c
 lwip-srcs := $(addprefix $(LWIP_SRC)/,$(LWIP_FILES))
 lwip-port := lib/lwip/diag.c lib/lwip/isn.c lib/lwip/netif.c \

@@ -23,7 +23,19 @@
 #define TCPIP_THREAD_PRIO 0
 #define TCPIP_MBOX_SIZE CONFIG_LWIP_RX_MSGS
 #define LWIP_NETCONN 1
-#define LWIP_SOCKET 0 /* the BSD sockets come through lib/fd, later */
+/* BSD sockets: lwIP's socket layer (api/sockets.c) under lib/sockets,
+ * which gives each socket a descriptor in Tern's one table and does the
+ * blocking there, so sockets, files and the console mix in one poll().
+ * The POSIX names are lib/sockets' own, hence no lwIP compat macros. */
+#define LWIP_SOCKET 1
+#define LWIP_COMPAT_SOCKETS 0
+#define LWIP_POSIX_SOCKETS_IO_NAMES 0
+/* lib/sockets reads each socket's event counters (kept for select/poll)
+ * to answer Tern's poll(); lwIP's own select and poll go unused. */
+#define LWIP_SOCKET_SELECT 0
+#define LWIP_SOCKET_POLL 1
+#define LWIP_FIONREAD_LINUXMODE 1
+#define SO_REUSE 1
 #define LWIP_NETIF_API 0
 
 /* ---- memory ------------------------------------------------------------- */
@@ -40,8 +52,16 @@
 #define MEMP_NUM_TCP_SEG CONFIG_LWIP_TCP_SEGS
 #define MEMP_NUM_UDP_PCB 16
 #define MEMP_NUM_RAW_PCB 4
-#define MEMP_NUM_NETCONN (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN + \
-                          MEMP_NUM_UDP_PCB + MEMP_NUM_RAW_PCB)
+/* One netconn per socket, and a socket needs a descriptor: no more than
+ * the table holds (lwIP also wants FD_SETSIZE, which is CONFIG_FD_MAX,
+ * to cover them). */
+#define NETCONNS_WANTED (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN + \
+                         MEMP_NUM_UDP_PCB + MEMP_NUM_RAW_PCB)
+#ifdef CONFIG_FD_MAX
+#define MEMP_NUM_NETCONN LWIP_MIN(NETCONNS_WANTED, CONFIG_FD_MAX)
+#else
+#define MEMP_NUM_NETCONN NETCONNS_WANTED
+#endif
 #define MEMP_NUM_NETBUF 64
 #define MEMP_NUM_TCPIP_MSG_API 64
 #define MEMP_NUM_TCPIP_MSG_INPKT CONFIG_LWIP_RX_MSGS
