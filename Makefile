@@ -171,9 +171,12 @@ $(IMAGE): $(OBJS) $(O)/syms-empty.o arch/x86_64/linker.ld scripts/gen-symbols
 setup:
 	@scripts/setup
 
+# An app's apps/<app>/run.env sets what it needs to run (FORWARD=,
+# MODULES=, MEM=; scripts/run-qemu says what each means).
 run: setup
 	@$(MAKE) --no-print-directory APP=$(APP) all
-	@scripts/run-qemu $(IMAGE) $(RUNFLAGS)
+	@$(if $(wildcard apps/$(APP)/run.env),set -a; . apps/$(APP)/run.env; set +a;) \
+	  scripts/run-qemu $(IMAGE) $(RUNFLAGS)
 
 # QEMU stopped at the entry with its gdb stub, and gdb with the symbols
 # (docs/debugging.md).

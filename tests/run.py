@@ -176,6 +176,12 @@ def run_build_checks(res):
     env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
     p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
                        capture_output=True, text=True, env=env)
+    p2 = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
+                        capture_output=True, text=True,
+                        env=dict(os.environ, FORWARD="8080:80,80"))
+    res.report("run: a bad FORWARD= is a clear message, no QEMU started",
+               p2.returncode == 2 and "each entry is HOSTPORT:GUESTPORT" in p2.stderr,
+               p2.stderr[-300:])
     res.report("run: missing QEMU is a clear message",
                p.returncode == 127 and "not found: run scripts/setup" in p.stderr,
                p.stderr[-300:])
