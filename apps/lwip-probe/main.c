@@ -212,8 +212,11 @@ static void tcp_inject(u32_t src, u16_t sport, u32_t seq, u32_t ack, u8_t flags,
     TCPH_HDRLEN_FLAGS_SET(t, 5, flags); t->wnd = lwip_htons(65535);
     memcpy(f + 54, data, dlen);
     ip_addr_t a, b; ip_addr_set_ip4_u32(&a, src); ip_addr_set_ip4_u32(&b, ip->dest.addr);
-    struct pbuf *q = pbuf_alloc(PBUF_RAW, (u16_t)(20 + dlen), PBUF_RAM);
-    memcpy(q->payload, t, 20 + dlen);
+    /* a reference pbuf (a pool's, not the heap's, which may be full) */
+    struct pbuf *q = pbuf_alloc(PBUF_RAW, (u16_t)(20 + dlen), PBUF_REF);
+    if (!q)
+        return;
+    q->payload = t;
     t->chksum = ip_chksum_pseudo(q, IP_PROTO_TCP, (u16_t)(20 + dlen), &a, &b);
     pbuf_free(q);
     inject(f, 54 + dlen);
@@ -339,6 +342,58 @@ static void isns(void)
            again - v[0]);
 }
 
+/* ---- peers filling connections the app never reads: lwIP's heap stays
+ * under its cap and the app can still allocate ---- */
+static void hog(int npeers, int segs)
+{
+    static char seg[TCP_MSS];
+    const struct lwip_heap_stats *h = tern_lwip_heap_stats();
+    int est = 0, sent = 0;
+    void *big;
+
+    nif = tern_lwip_netif(0);
+    struct netconn *l = netconn_new(NETCONN_TCP);
+    netconn_bind(l, IP4_ADDR_ANY, 7);
+    netconn_listen(l);
+    memset(seg, 'h', sizeof(seg));
+    for (int k = 0; k < npeers; k++) {
+        u32_t src = PP_HTONL(LWIP_MAKEU32(10, 0, 2, (u8_t)(100 + k)));
+        u32_t cisn = 5000, snd = 0;
+        int found = 0;
+
+        tcp_inject(src, 6000, cisn, 0, TCP_SYN, NULL, 0);
+        thread_sleep_ns(10000000);
+        LOCK_TCPIP_CORE();
+        for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+            if (p->remote_port == 6000 && ip4_addr_get_u32(ip_2_ip4(&p->remote_ip)) == src) { snd = p->snd_nxt; found = 1; }
+        UNLOCK_TCPIP_CORE();
+        if (!found)
+            continue;
+        tcp_inject(src, 6000, cisn + 1, snd, TCP_ACK, NULL, 0);
+        est++;
+        for (int j = 0; j < segs; j++, sent++) {
+            tcp_inject(src, 6000, cisn + 1 + (u32_t)j * TCP_MSS, snd, TCP_ACK, seg, TCP_MSS);
+            thread_yield(); /* lwIP's thread takes it: none lost in a full queue */
+        }
+    }
+    thread_sleep_ns(200000000);
+    /* 1 MiB in 64 KiB pieces: memory, not one contiguous run */
+    void *pieces[16];
+    int got = 0;
+    for (; got < 16 && (pieces[got] = malloc(64 << 10)); got++)
+        ;
+    big = got == 16 ? pieces[0] : NULL;
+    printf("probe: hog: %d peers, %d segments of %d bytes to connections nobody "
+           "reads; lwIP heap peak %zu of cap %zu, %lu refused; the app's 1 MiB "
+           "during it: %s\n", est, sent, TCP_MSS, h->peak, h->cap,
+           h->refused, big ? "ok" : "FAILED");
+    while (got)
+        free(pieces[--got]);
+    netconn_delete(l);
+    thread_sleep_ns(500000000);
+    printf("probe: hog: after the listener closed, lwIP heap in use %zu\n", h->in_use);
+}
+
 /* ---- receive flood: report heap while idle ---- */
 static void watch(int secs)
 {
@@ -359,6 +414,7 @@ int main(int argc, char **argv)
     else if (!strcmp(mode, "isn")) isn();
     else if (!strcmp(mode, "isns")) isns();
     else if (!strcmp(mode, "watch")) watch(n);
+    else if (!strcmp(mode, "hog")) hog(n, argc > 3 ? atoi(argv[3]) : 100);
     printf("probe: done\n");
     return 0;
 }

@@ -13,7 +13,7 @@ LWIP_FILES := \
   api/api_lib.c api/api_msg.c api/err.c api/netbuf.c api/netdb.c api/sockets.c api/tcpip.c \
   netif/ethernet.c
 lwip-srcs := $(addprefix $(LWIP_SRC)/,$(LWIP_FILES))
-lwip-port := lib/lwip/diag.c lib/lwip/isn.c lib/lwip/netif.c \
+lwip-port := lib/lwip/diag.c lib/lwip/heap.c lib/lwip/isn.c lib/lwip/netif.c \
   lib/lwip/netparam.c lib/lwip/siphash.c lib/lwip/sys_arch.c
 obj-$(CONFIG_LWIP) += $(lwip-port) $(lwip-srcs)
 

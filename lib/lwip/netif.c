@@ -192,7 +192,7 @@ static bool param_address(const char *key, int (*parse)(const char *, uint32_t *
     return true;
 }
 
-static const char *last_param(const char *key)
+const char *net_param(const char *key)
 {
     unsigned iter = 0;
     const char *v, *last = NULL;
@@ -202,13 +202,30 @@ static const char *last_param(const char *key)
     return last;
 }
 
+unsigned net_param_uint(const char *key, unsigned def, unsigned lo,
+                        unsigned hi)
+{
+    const char *v = net_param(key);
+    char *end;
+    unsigned long n;
+
+    if (!v)
+        return def;
+    n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || n < lo || n > hi) {
+        pr_warn("net: %s=%s ignored: not %u-%u", key, v, lo, hi);
+        return def;
+    }
+    return (unsigned)n;
+}
+
 /* net.ip= (and net.mask=, net.gw=) for net0.  Every bad value is one
  * warning; with any, or without net.ip, net0 asks DHCP. */
 static struct static_config read_static_config(void)
 {
     struct static_config c = {0};
-    const char *ip = last_param("net.ip"), *mask = last_param("net.mask"),
-               *gw = last_param("net.gw");
+    const char *ip = net_param("net.ip"), *mask = net_param("net.mask"),
+               *gw = net_param("net.gw");
     bool ok = true;
 
     IP4_ADDR(&c.mask, 255, 255, 255, 0);
@@ -286,26 +303,11 @@ static void add_netif(struct netdev *dev, const struct static_config *c)
 }
 
 /* net.dhcp_wait_ms=: the boot's wait for addresses, over Kconfig's. */
-static unsigned read_dhcp_wait_ms(void)
-{
-    const char *v = last_param("net.dhcp_wait_ms");
-    char *end;
-    unsigned long ms;
-
-    if (!v)
-        return CONFIG_LWIP_DHCP_WAIT_MS;
-    ms = strtoul(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || ms > 600000) {
-        pr_warn("net: net.dhcp_wait_ms=%s ignored: not 0-600000", v);
-        return CONFIG_LWIP_DHCP_WAIT_MS;
-    }
-    return (unsigned)ms;
-}
-
 static void lwip_start(const struct boot_info *bi)
 {
     struct static_config c0 = read_static_config(), none = {0};
-    unsigned wait_ms = read_dhcp_wait_ms();
+    unsigned wait_ms = net_param_uint("net.dhcp_wait_ms",
+                                    CONFIG_LWIP_DHCP_WAIT_MS, 0, 600000);
     uint64_t deadline;
 
     (void)bi;

@@ -40,8 +40,12 @@
 
 /* ---- memory ------------------------------------------------------------- */
 /* lwIP's heap (pbuf payloads, received frames) is the C library's malloc,
- * which takes pages on demand: no fixed arena in the image. */
+ * which takes pages on demand: no fixed arena in the image; capped at
+ * CONFIG_LWIP_HEAP_PERCENT of RAM (heap.c says why). */
 #define MEM_LIBC_MALLOC 1
+#define mem_clib_malloc tern_lwip_malloc
+#define mem_clib_free tern_lwip_free
+#define mem_clib_calloc tern_lwip_calloc
 #define MEM_ALIGNMENT 8
 /* Pools (control blocks) are fixed arrays in .bss: they bound what a
  * flood can take, and lwIP reclaims TIME_WAIT and low-priority PCBs

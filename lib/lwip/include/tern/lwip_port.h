@@ -20,6 +20,20 @@ int parse_ipv4(const char *s, uint32_t *out);
 /* A netmask: a dotted quad whose ones are contiguous from the top. */
 int parse_netmask(const char *s, uint32_t *out);
 
+/* lwIP's heap: bytes in use, the most ever, the cap, and allocations
+ * refused at the cap (lib/lwip/heap.c). */
+struct lwip_heap_stats {
+    size_t in_use, peak, cap;
+    unsigned long refused;
+};
+const struct lwip_heap_stats *tern_lwip_heap_stats(void);
+
+/* The last net.<name>= word of the command line, or NULL. */
+const char *net_param(const char *key);
+/* It as a number from lo to hi, else def (a bad one with a warning). */
+unsigned net_param_uint(const char *key, unsigned def, unsigned lo,
+                        unsigned hi);
+
 struct netif;
 /* The lwIP interface on net<index>, NULL when there is none. */
 struct netif *tern_lwip_netif(unsigned index);

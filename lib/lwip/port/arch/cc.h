@@ -32,6 +32,11 @@ __attribute__((noreturn)) void tern_lwip_assert(const char *msg,
 #define LWIP_PLATFORM_DIAG(x) do { tern_lwip_diag x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x) tern_lwip_assert((x), __FILE__, __LINE__)
 
+/* lwIP's heap (lib/lwip/heap.c). */
+void *tern_lwip_malloc(size_t n);
+void *tern_lwip_calloc(size_t count, size_t n);
+void tern_lwip_free(void *p);
+
 /* DHCP transaction ids, DNS query ids, the first local ports. */
 uint32_t tern_lwip_rand(void);
 #define LWIP_RAND() tern_lwip_rand()
