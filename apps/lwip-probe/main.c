@@ -254,7 +254,7 @@ static void ooseq(int nconn, int segs)
     for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
         for (struct tcp_seg *sg = p->ooseq; sg; sg = sg->next) nooseq++;
     UNLOCK_TCPIP_CORE();
-    printf("probe: %d fake peers, %d one-byte out-of-order segments sent; %d held in ooseq queues (pool MEMP_NUM_TCP_SEG=%d); heap %zu -> %zu\n", est, sent, nooseq, MEMP_NUM_TCP_SEG, h0, heap());
+    printf("probe: %d fake peers, %d one-byte out-of-order segments sent; %d held in ooseq queues; heap %zu -> %zu\n", est, sent, nooseq, h0, heap());
     /* now an honest connection over loopback tries to send */
     ip_addr_t lo; ip_addr_set_loopback(0, &lo);
     struct netconn *sv = netconn_new(NETCONN_TCP); netconn_bind(sv, IP4_ADDR_ANY, 9001); netconn_listen(sv);

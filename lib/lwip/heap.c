@@ -37,22 +37,33 @@ const struct lwip_heap_stats *tern_lwip_heap_stats(void)
     return &stats;
 }
 
+static void *refuse(void)
+{
+    if (!stats.refused++)
+        pr_warn("net: lwIP's heap is at its cap of %zu KiB (%u%% of RAM): "
+                "frames are dropped and sends wait until apps read what is "
+                "queued", stats.cap / 1024, percent);
+    return NULL;
+}
+
+/* What an allocation takes is its size class (malloc_usable_size): that
+ * is what counts against the cap. */
 void *tern_lwip_malloc(size_t n)
 {
-    size_t *p;
+    size_t *p, size;
 
-    if (n > stats.cap - stats.in_use) {
-        if (!stats.refused++)
-            pr_warn("net: lwIP's heap is at its cap of %zu KiB "
-                    "(%u%% of RAM): frames are dropped and sends wait until "
-                    "apps read what is queued", stats.cap / 1024, percent);
-        return NULL;
-    }
+    if (n > stats.cap - stats.in_use)
+        return refuse();
     p = malloc(n + HEADER);
     if (!p)
         return NULL;
-    *p = malloc_usable_size(p); /* what it takes: its size class */
-    stats.in_use += *p;
+    size = malloc_usable_size(p);
+    if (size > stats.cap - stats.in_use) {
+        free(p);
+        return refuse();
+    }
+    *p = size;
+    stats.in_use += size;
     if (stats.in_use > stats.peak)
         stats.peak = stats.in_use;
     return (char *)p + HEADER;

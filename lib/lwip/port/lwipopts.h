@@ -47,24 +47,22 @@
 #define mem_clib_free tern_lwip_free
 #define mem_clib_calloc tern_lwip_calloc
 #define MEM_ALIGNMENT 8
-/* Pools (control blocks) are fixed arrays in .bss: they bound what a
- * flood can take, and lwIP reclaims TIME_WAIT and low-priority PCBs
- * when the TCP pool runs out. */
-#define MEMP_MEM_MALLOC 0
-#define MEMP_NUM_TCP_PCB CONFIG_LWIP_TCP_PCBS
-#define MEMP_NUM_TCP_PCB_LISTEN CONFIG_LWIP_TCP_LISTEN
-#define MEMP_NUM_TCP_SEG CONFIG_LWIP_TCP_SEGS
+/* Control blocks (PCBs, segments, netconns) come from the same capped
+ * heap, not fixed pools in .bss: lwIP's memory, all of it, is one budget
+ * sized from the VM's RAM (heap.c), and the image is 240 KiB smaller.
+ * At the cap, a failed PCB allocation makes lwIP reclaim TIME_WAIT (then
+ * older) PCBs as a full pool did; SYNs past a listener's backlog are
+ * dropped; sockets are bounded below. */
+#define MEMP_MEM_MALLOC 1
 #define MEMP_NUM_UDP_PCB 16
 #define MEMP_NUM_RAW_PCB 4
 /* One netconn per socket, and a socket needs a descriptor: no more than
  * the table holds (lwIP also wants FD_SETSIZE, which is CONFIG_FD_MAX,
- * to cover them). */
-#define NETCONNS_WANTED (MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN + \
-                         MEMP_NUM_UDP_PCB + MEMP_NUM_RAW_PCB)
+ * to cover them).  lwIP's socket array (24 bytes each) is in .bss. */
 #ifdef CONFIG_FD_MAX
-#define MEMP_NUM_NETCONN LWIP_MIN(NETCONNS_WANTED, CONFIG_FD_MAX)
+#define MEMP_NUM_NETCONN LWIP_MIN(CONFIG_LWIP_SOCKETS, CONFIG_FD_MAX)
 #else
-#define MEMP_NUM_NETCONN NETCONNS_WANTED
+#define MEMP_NUM_NETCONN CONFIG_LWIP_SOCKETS
 #endif
 #define MEMP_NUM_NETBUF 64
 #define MEMP_NUM_TCPIP_MSG_API 64
