@@ -110,3 +110,94 @@ def run_watched(cmd, timeout, stop=None):
     rest = qemu.stdout.read() or b""
     sys.stdout.write(rest.decode(errors="replace"))
     return (qemu.returncode, (out + rest).decode(errors="replace"), False)
+
+
+# ---- shared libraries, resolved inside an unpacked tree, never the host's ----
+# ld.so's own search path on Debian 12 (ld.so --help: "system search
+# path"), in its order; the initramfs has no ld.so.cache.
+LOADER_DIRS = ("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib",
+               "usr/lib")
+
+
+def path_inside(root, path):
+    """path with every symlink followed inside root (an absolute link
+    target is taken relative to root, as it would be in the guest), as a
+    path relative to root; None if it does not exist there."""
+    parts, done, hops = path.strip("/").split("/"), [], 0
+    while parts:
+        part = parts.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            done = done[:-1]
+            continue
+        here = os.path.join(root, *done, part)
+        if os.path.islink(here):
+            hops += 1
+            if hops > 40:
+                return None
+            target = os.readlink(here)
+            if target.startswith("/"):
+                done = []
+            parts = target.strip("/").split("/") + parts
+            continue
+        if not os.path.exists(here):
+            return None
+        done.append(part)
+    return "/".join(done)
+
+
+def elf_dynamic(path):
+    """(interpreter or None, DT_NEEDED names, DT_RUNPATH/RPATH dirs) of an
+    ELF file, from readelf (binutils)."""
+    p = subprocess.run(["readelf", "-dlW", path], capture_output=True,
+                       text=True)
+    if p.returncode:
+        raise RuntimeError(f"readelf {path}: {p.stderr.strip()}")
+    interp = None
+    needed, runpath = [], []
+    for line in p.stdout.splitlines():
+        if "Requesting program interpreter:" in line:
+            interp = line.split(":", 1)[1].strip().rstrip("]").strip()
+        elif "(NEEDED)" in line:
+            needed.append(line.split("[", 1)[1].rstrip("]"))
+        elif "(RUNPATH)" in line or "(RPATH)" in line:
+            runpath += line.split("[", 1)[1].rstrip("]").split(":")
+    return interp, needed, runpath
+
+
+def elf_closure(root, programs):
+    """The programs (paths inside root) and everything the dynamic loader
+    would load for them, found only inside root, the loader's way:
+    DT_RUNPATH (with $ORIGIN), then LOADER_DIRS.  Returns {path the
+    loader opens: path of the real file}, both relative to root.  Raises
+    RuntimeError naming every library that is not in root: a library the
+    packages do not carry must be added to them, never taken from the
+    host."""
+    found, missing, todo = {}, [], list(programs)
+    while todo:
+        want = todo.pop(0).strip("/")
+        if want in found:
+            continue
+        real = path_inside(root, want)
+        if real is None:
+            missing.append(want)
+            continue
+        found[want] = real
+        interp, needed, runpath = elf_dynamic(os.path.join(root, real))
+        if interp:
+            todo.append(interp)
+        origin = os.path.dirname(want)
+        dirs = [d.replace("$ORIGIN", "/" + origin).strip("/")
+                for d in runpath] + list(LOADER_DIRS)
+        for name in needed:
+            hit = next((f"{d}/{name}" for d in dirs
+                        if path_inside(root, f"{d}/{name}")), None)
+            if hit:
+                todo.append(hit)
+            else:
+                missing.append(f"{name} (needed by /{want})")
+    if missing:
+        raise RuntimeError("not in the unpacked packages (add the package "
+                           "that has it): " + ", ".join(missing))
+    return found

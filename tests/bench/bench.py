@@ -18,11 +18,22 @@ virtio: disk throughput (apps/blk-bench) and frames per second
 (apps/net-bench) against the same Linux guest doing the same on the same
 QEMU machine, alternating.
 
+Servers (issue 14), each guest on q35, 256 MiB, one TCG vCPU, virtio-net
+on a tap in a network namespace the bench makes (tests/netns.py; root
+only, skipped otherwise), one guest at a time, alternating per round
+(RUNS // 4 rounds, at least 1): httpd, wrk -c30 with keep-alive on a
+612-byte index.html against Debian's Linux with Debian's nginx and with
+busybox httpd; kv, redis-benchmark GET and SET with and without -P 16
+against the same Linux with Debian's redis-server.  Tern's httpd and kv
+join them once built (tern_httpd_server, tern_kv_server).  Each guest's
+console and its clients' output: build/bench/<step>-<guest>-<round>.log.
+
 Environment: RUNS (timed pairs, default 10), SKIP and ONLY
 (comma-separated step names: sizes, instructions, floor-memory,
-qemu-floor, linux, blk, net, xen, sched, idle).
+qemu-floor, linux, blk, net, httpd, kv, xen, sched, idle).
 """
 import gzip
+import io
 import json
 import os
 import re
@@ -30,11 +41,14 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from tern_host import cpio_newc, fetch_deb, linux_image_package  # noqa: E402
+from tern_host import cpio_newc, elf_closure, fetch_deb, linux_image_package  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import netns  # noqa: E402
 BUILD = os.path.join(ROOT, "build")
 OUT = os.path.join(BUILD, "bench")
 QEMU = "qemu-system-x86_64"
@@ -45,7 +59,7 @@ HELLO = os.path.join(BUILD, "hello", "tern-hello.elf")
 TARGETS = {"instructions": 100000, "image_bytes": 64 * 1024,
            "memory_kib": 2048, "floor_ratio": 1.05, "linux_ratio": 0.2}
 STEPS = ["sizes", "instructions", "floor-memory", "qemu-floor", "linux",
-         "blk", "net", "xen", "sched", "idle"]
+         "blk", "net", "httpd", "kv", "xen", "sched", "idle"]
 ONLY = set(filter(None, os.environ.get("ONLY", "").split(",")))
 
 
@@ -213,10 +227,12 @@ def linux_kernel():
     return os.path.join(root, "boot", vmlinuz)
 
 
-def linux_initrd(name, init, packages=(), files=(), modules=()):
+def linux_initrd(name, init, packages=(), files=(), modules=(), data=()):
     """build/bench/linux/<name>.gz: busybox as /bin/busybox and /init;
     files (paths inside the packages' tree, e.g. usr/bin/ioping and the
-    shared libraries it needs) at the same paths; kernel modules (file
+    shared libraries it needs) at the same paths, or (path in the
+    initramfs, path in the tree) pairs; data: (path, bytes) pairs, files
+    written as given (configuration, a site); kernel modules (file
     names, loaded by init in the order given) in /lib/modules."""
     dest = LINUX_DEST
     root = fetch_deb("busybox-static", dest)
@@ -236,13 +252,17 @@ def linux_initrd(name, init, packages=(), files=(), modules=()):
             if d not in dirs:
                 dirs.add(d)
                 entries.append((d, 0o40755, b"", 0))
-    for path in files:
-        real = os.path.realpath(os.path.join(root, path))
+    for item in files:
+        path, src = item if isinstance(item, tuple) else (item, item)
+        real = os.path.realpath(os.path.join(root, src))
         if not real.startswith(os.path.realpath(root)):  # absolute symlink
-            real = os.path.join(root, os.readlink(os.path.join(root, path))
+            real = os.path.join(root, os.readlink(os.path.join(root, src))
                                 .lstrip("/"))
         add_dirs(path)
         entries.append((path, 0o100755, open(real, "rb").read(), 0))
+    for path, content in data:
+        add_dirs(path)
+        entries.append((path, 0o100644, content, 0))
     if modules:
         moddir = os.path.join(root, "lib", "modules")
         moddir = os.path.join(moddir, os.listdir(moddir)[0])
@@ -531,6 +551,408 @@ def net():
     return row
 
 
+# ---- servers over tap in a network namespace: httpd and kv -------------------
+# Every guest here boots on the same QEMU machine, memory, vCPU count and
+# network backend (q35, 256 MiB, one TCG vCPU, virtio-net-pci on a tap in
+# a namespace of its own, tests/netns.py): QEMU's user network stalls
+# under load (issue 14), a tap does not.  Clients (wrk, redis-benchmark)
+# run in the namespace; nothing else is reachable from it.
+SERVER_MACHINE, SERVER_MEM = "q35", "256M"
+HTTP_SECONDS, HTTP_WARMUP_SECONDS, HTTP_CONNECTIONS = 10, 2, 30
+KV_CLIENTS, KV_REQUESTS, KV_PIPELINED_REQUESTS, KV_PIPELINE = 30, 20000, 100000, 16
+KV_KEYS = ("SET_per_s", "GET_per_s", f"SET_P{KV_PIPELINE}_per_s",
+           f"GET_P{KV_PIPELINE}_per_s")
+SERVER_BOOT_TIMEOUT = 180
+SERVER_MODULES = NET_MODULES[:-1]  # no pktgen
+# Kernel parameters Linux does not know reach /init as its environment.
+LINUX_SERVER_APPEND = "console=ttyS0 quiet panic=-1 guest_ip={ip}"
+READY = r"^bench-guest: ready$"
+LOADER = "/lib64/ld-linux-x86-64.so.2"
+
+
+def index_html():
+    """The page every httpd serves: 612 bytes (nginx's own welcome page's
+    size, which the issue names), the same bytes for every server."""
+    head = (b"<!DOCTYPE html>\n<html>\n<head>\n<title>Tern bench</title>\n"
+            b"</head>\n<body>\n<h1>Tern bench</h1>\n<p>")
+    tail = b"</p>\n</body>\n</html>\n"
+    filler = b"The same 612 bytes from every server in make bench. "
+    body = (filler * 12)[:612 - len(head) - len(tail)]
+    page = head + body + tail
+    assert len(page) == 612
+    return page
+
+
+def site_tar():
+    """build/bench/site.tar: index.html alone, for a Tern httpd's boot
+    module."""
+    path = os.path.join(OUT, "site.tar")
+    page = index_html()
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo("index.html")
+        info.size, info.mode, info.mtime = len(page), 0o644, 0
+        tar.addfile(info, io.BytesIO(page))
+    return path
+
+
+def server_init(start, binaries=()):
+    """/init of a Linux server guest: the virtio-net modules, the address
+    from guest_ip=, the loader's own resolution of each dynamic binary
+    (ld.so --list, inside the initramfs: there is no other filesystem),
+    then start (shell lines that start the server in the background),
+    "bench-guest: ready" once it listens, and init waits forever."""
+    checks = "".join(
+        f'if {LOADER} --list {b} > /tmp/ldd 2>&1 && ! grep -q "not found" /tmp/ldd; '
+        f'then echo "bench-guest: {b}: $(grep -c "=>" /tmp/ldd) libraries, all in the initramfs"; '
+        f'else echo "bench-guest: {b}: libraries missing:"; cat /tmp/ldd; fi\n'
+        for b in binaries)
+    return (LINUX_SETUP % " ".join(SERVER_MODULES).encode() + b"""
+mkdir -p /tmp /run /var/log /var/lib
+ip link set lo up; ip link set eth0 up; ip addr add "$guest_ip/24" dev eth0
+""" + checks.encode() + start + b"""
+echo "bench-guest: ready"
+while :; do sleep 3600; done
+""")
+
+
+def closure_files(programs, rename=None):
+    """The programs and every library they load, as linux_initrd files,
+    all from the unpacked packages (tern_host.elf_closure raises for any
+    library the packages do not carry: never the host's copy)."""
+    root = os.path.join(LINUX_DEST, "root")
+    rename = rename or {}
+    return [(rename.get(want, want), real)
+            for want, real in elf_closure(root, programs).items()]
+
+
+NGINX_PACKAGES = ("nginx", "libc6", "libcrypt1", "libpcre2-8-0", "libssl3",
+                  "zlib1g")
+# Debian's nginx.conf, less what a guest without disks and TLS does not
+# need; one worker for one vCPU, the access log kept (Debian's default).
+NGINX_CONF = b"""user www-data;
+worker_processes 1;
+pid /run/nginx.pid;
+error_log /var/log/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    sendfile on;
+    tcp_nopush on;
+    types { text/html html; }
+    default_type application/octet-stream;
+    access_log /var/log/nginx/access.log;
+    keepalive_requests 1000000;
+    server {
+        listen 80 default_server;
+        root /www;
+        index index.html;
+    }
+}
+"""
+PASSWD = (b"root:x:0:0:root:/root:/bin/sh\n"
+          b"www-data:x:33:33:www-data:/var/www:/bin/false\n")
+GROUP = b"root:x:0:\nwww-data:x:33:\n"
+
+
+def nginx_guest():
+    for p in NGINX_PACKAGES:
+        fetch_deb(p, LINUX_DEST)
+    start = b"""mkdir -p /var/log/nginx /var/lib/nginx
+/usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf || echo "bench-guest: nginx failed"
+"""
+    return linux_initrd(
+        "nginx-initrd", server_init(start, ["/usr/sbin/nginx"]),
+        files=closure_files(["usr/sbin/nginx"]), modules=SERVER_MODULES,
+        data=[("etc/nginx/nginx.conf", NGINX_CONF), ("etc/passwd", PASSWD),
+              ("etc/group", GROUP), ("www/index.html", index_html())])
+
+
+def busybox_httpd_guest():
+    start = b"httpd -p 80 -h /www || echo 'bench-guest: httpd failed'\n"
+    return linux_initrd("busybox-httpd-initrd", server_init(start),
+                        modules=SERVER_MODULES,
+                        data=[("www/index.html", index_html())])
+
+
+# redis-server is redis-tools' redis-check-rdb under the name
+# redis-server (Debian's redis-server package is that symlink and an
+# init script); its libraries go past its package's dependencies:
+# libsystemd0's and jemalloc's.
+REDIS_PACKAGES = ("redis-tools", "libc6", "libatomic1", "liblzf1",
+                  "libjemalloc2", "libsystemd0", "libssl3", "libstdc++6",
+                  "libgcc-s1", "libcap2", "libgcrypt20", "libgpg-error0",
+                  "liblzma5", "libzstd1", "liblz4-1")
+
+
+def redis_guest():
+    for p in REDIS_PACKAGES:
+        fetch_deb(p, LINUX_DEST)
+    start = b"""redis-server --port 6379 --bind 0.0.0.0 --protected-mode no \\
+  --save '' --appendonly no --loglevel warning &
+"""
+    return linux_initrd(
+        "redis-initrd", server_init(start, ["/usr/bin/redis-server"]),
+        files=closure_files(["usr/bin/redis-check-rdb"],
+                            {"usr/bin/redis-check-rdb": "usr/bin/redis-server"}),
+        modules=SERVER_MODULES)
+
+
+class Server:
+    """One guest to measure: how to boot it in a namespace (argv from
+    command(ns)), the TCP port it serves, and the console line it prints
+    once started (then the port is polled until it answers)."""
+
+    def __init__(self, name, port, command, ready=READY, env=None):
+        self.name, self.port, self.command = name, port, command
+        self.ready, self.env = ready, env
+
+
+def linux_server(name, port, kernel, initrd):
+    def command(ns):
+        return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
+                "-nodefaults", "-display", "none", "-no-reboot",
+                "-serial", "stdio", "-kernel", kernel, "-initrd", initrd,
+                "-append", LINUX_SERVER_APPEND.format(ip=ns.guest_ip()),
+                *ns.qemu_args(SERVER_MACHINE)]
+    return Server(name, port, command)
+
+
+# ---- Tern's appliances: the lead plugs them in here ----------------------------
+# Each takes the Tern image's path and returns a Server booted exactly
+# like the Linux guests (SERVER_MACHINE, SERVER_MEM, one vCPU, virtio-net
+# on the namespace's tap), which the httpd and kv steps alternate with
+# the Linux ones.  Until apps/httpd and apps/kv exist the steps measure
+# Linux only.  The guest must print a line matching READY once it
+# starts (Server's ready), then the port is polled until it answers.
+# TODO(lead): the command-line words of apps/httpd and apps/kv.
+def tern_httpd_server(image):
+    def command(ns):
+        return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
+                "-nodefaults", "-display", "none", "-no-reboot",
+                "-serial", "stdio", "-kernel", image, "-initrd", site_tar(),
+                "-append", f"{ns.tern_append()} -- port=80",
+                *ns.qemu_args(SERVER_MACHINE)]
+    return Server("tern-httpd", 80, command, ready=r"^tern: calling main\(\)")
+
+
+def tern_kv_server(image):
+    def command(ns):
+        return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
+                "-nodefaults", "-display", "none", "-no-reboot",
+                "-serial", "stdio", "-kernel", image,
+                "-append", f"{ns.tern_append()} -- port=6379",
+                *ns.qemu_args(SERVER_MACHINE)]
+    return Server("tern-kv", 6379, command, ready=r"^tern: calling main\(\)")
+
+
+def tern_server(app, make):
+    image = os.path.join(BUILD, app, f"tern-{app}.elf")
+    if os.path.exists(image):
+        return [make(image)]
+    print(f"bench:   {image} not built: Linux guests only")
+    return []
+# ---------------------------------------------------------------------------------
+
+
+def process_cpu_s(pid):
+    """User and system CPU seconds of a process, all its threads (QEMU:
+    the vCPU thread and its I/O threads): how much of a host CPU the
+    guest got while measured, on a shared machine."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def boot_server(ns, server, measure, log):
+    """Boot server in ns, wait until it serves, run measure(ns, out) ->
+    dict (out: a list the clients' output goes to); the guest is stopped
+    afterwards, whatever happens, and its console and the clients'
+    output are written to log.  A guest that does not come up, or whose
+    loader found a library missing, voids the run (RuntimeError with its
+    console)."""
+    t = time.perf_counter()
+    out = []
+    g = ns.guest(server.command(ns), env=server.env)
+    try:
+        ready = g.wait_for(server.ready, SERVER_BOOT_TIMEOUT)
+        ready_s = time.perf_counter() - t
+        if not ready or "libraries missing" in g.output():
+            raise RuntimeError(f"{server.name}: did not come up:\n"
+                               f"{g.output()[-2000:]}")
+        if not ns.wait_tcp(server.port, timeout=30):
+            raise RuntimeError(f"{server.name}: nothing on port "
+                               f"{server.port}:\n{g.output()[-2000:]}")
+        cpu0, t0 = process_cpu_s(g.proc.pid), time.perf_counter()
+        row = measure(ns, out)
+        row["qemu_host_cpu_percent"] = 100 * (
+            process_cpu_s(g.proc.pid) - cpu0) / (time.perf_counter() - t0)
+    finally:
+        g.stop()
+        with open(log, "w") as f:
+            f.write(g.output() + "\n\n" + "\n".join(out) + "\n")
+    row["ready_s"] = ready_s
+    return row
+
+
+def wrk_figures(text):
+    """Requests/s, latency percentiles (ms) and errors from wrk --latency."""
+    def ms(v, unit):
+        return float(v) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
+    row = {"requests_per_s": float(re.search(r"^Requests/sec:\s+([\d.]+)",
+                                             text, re.M).group(1))}
+    for pct, v, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$",
+                                   text, re.M):
+        row[f"p{pct}_ms"] = ms(v, unit)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                       r"timeout (\d+)", text)
+    row["socket_errors"] = sum(map(int, errors.groups())) if errors else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    row["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
+    row["requests"] = int(re.search(r"(\d+) requests in", text).group(1))
+    return row
+
+
+def client(ns, out, cmd, timeout):
+    """Run a client in the namespace; its command and output go to out."""
+    p = ns.run(cmd, timeout=timeout)
+    out.append(f"$ {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+    return p
+
+
+def measure_http(ns, out):
+    url = f"http://{ns.guest_ip()}/index.html"
+    got = client(ns, out, ["curl", "-sS", "--max-time", "10", url], 20)
+    if got.returncode or got.stdout.encode() != index_html():
+        raise RuntimeError(f"GET {url}: {got.returncode} {got.stderr.strip()}, "
+                           f"{len(got.stdout)} bytes, not the page")
+    wrk = ["wrk", "-t", "1", "-c", str(HTTP_CONNECTIONS), "--timeout", "5s"]
+    client(ns, out, wrk + ["-d", f"{HTTP_WARMUP_SECONDS}s", url],
+           HTTP_WARMUP_SECONDS + 30)
+    p = client(ns, out, wrk + ["-d", f"{HTTP_SECONDS}s", "--latency", url],
+               HTTP_SECONDS + 30)
+    if p.returncode or "Requests/sec" not in p.stdout:
+        raise RuntimeError(f"wrk: {p.returncode}: {p.stdout}{p.stderr}")
+    return wrk_figures(p.stdout)
+
+
+def measure_kv(ns, out):
+    row = {}
+    base = ["redis-benchmark", "-h", ns.guest_ip(), "-p", "6379", "-c",
+            str(KV_CLIENTS), "-t", "set,get", "--csv"]
+    for label, extra in (("", ["-n", str(KV_REQUESTS)]),
+                         (f"_P{KV_PIPELINE}", ["-n", str(KV_PIPELINED_REQUESTS),
+                                               "-P", str(KV_PIPELINE)])):
+        p = client(ns, out, base + extra, 120)
+        rows = {r[0]: r[1:] for r in
+                (line.replace('"', "").split(",") for line in p.stdout.splitlines())
+                if r[0] in ("SET", "GET")}
+        if p.returncode or len(rows) != 2:
+            raise RuntimeError(f"redis-benchmark {' '.join(extra)}: "
+                               f"{p.returncode}: {p.stdout}{p.stderr}")
+        for test, fields in rows.items():
+            row[f"{test}{label}_per_s"] = float(fields[0])
+            row[f"{test}{label}_p99_ms"] = float(fields[5])
+    return row
+
+
+def alternate_servers(step_name, servers, measure, runs):
+    """Each server once per round, in turn, each in a fresh namespace;
+    {name: [figures per round]}.  Consoles and client output in
+    build/bench/<step>-<server>-<round>.log."""
+    got = {s.name: [] for s in servers}
+    for n in range(runs):
+        for s in servers:
+            log = os.path.join(OUT, f"{step_name}-{s.name}-{n + 1}.log")
+            with netns.NetNS() as ns:
+                got[s.name].append(boot_server(ns, s, measure, log))
+    return got
+
+
+def median_row(results):
+    """Per figure, the median over the rounds that have it (wrk leaves
+    out percentiles it has no sample for)."""
+    keys = dict.fromkeys(k for r in results for k in r)
+    return {k: statistics.median(r[k] for r in results if k in r)
+            for k in keys}
+
+
+def server_step(name, servers, measure, show, baseline, keys):
+    """Alternate the servers; medians per guest, and for each Tern guest
+    the median over rounds of its figure / the baseline's for each key
+    (rates: higher is better)."""
+    reason = netns.unavailable()
+    if reason:
+        print(f"bench:   skipped: {reason}")
+        return {"skipped": reason}
+    runs = max(1, RUNS // 4)
+    try:
+        got = alternate_servers(name, servers, measure, runs)
+    except (RuntimeError, subprocess.CalledProcessError, OSError,
+            subprocess.TimeoutExpired) as e:
+        print(f"bench:   failed: {e}")
+        return {"failed": str(e)}
+    row = {"runs": runs, "machine": SERVER_MACHINE, "mem": SERVER_MEM,
+           "vcpus": 1, "accel": "tcg", "backend": "tap in a network namespace",
+           "kernel": os.path.basename(linux_kernel())}
+    for s, results in got.items():
+        row[s] = median_row(results)
+        print(f"bench:   {s}: {show(row[s])}")
+    row["ratios"] = {
+        f"{s} / {baseline} {k}": statistics.median(
+            t[k] / b[k] for t, b in zip(results, got[baseline]))
+        for s, results in got.items() if s.startswith("tern") for k in keys}
+    for what, ratio in row["ratios"].items():
+        print(f"bench:   {what}: {ratio:.2f}x")
+    save(name, row)
+    return row
+
+
+def httpd():
+    step("httpd", f"HTTP: wrk -c{HTTP_CONNECTIONS} keep-alive {HTTP_SECONDS} s "
+                  f"on a 612-byte index.html; Linux with nginx and with busybox "
+                  f"httpd (q35, 256 MiB, one TCG vCPU, tap in a namespace)")
+    try:
+        kernel = linux_kernel()
+        servers = tern_server("httpd", tern_httpd_server) + [
+            linux_server("linux-nginx", 80, kernel, nginx_guest()),
+            linux_server("linux-busybox-httpd", 80, kernel,
+                         busybox_httpd_guest())]
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as e:
+        print(f"bench:   skipped: {e}")
+        return {"skipped": str(e)}
+    return server_step("httpd", servers, measure_http, show_http,
+                       "linux-nginx", ["requests_per_s"])
+
+
+def show_http(r):
+    return (f"{r['requests_per_s']:.0f} requests/s, p50 {r.get('p50_ms', 0):.2f} ms, "
+            f"p99 {r.get('p99_ms', 0):.2f} ms, {r['socket_errors']:.0f} socket "
+            f"errors, {r['non_2xx']:.0f} non-2xx; QEMU at "
+            f"{r['qemu_host_cpu_percent']:.0f}% of a host CPU")
+
+
+def kv():
+    step("kv", f"Redis protocol: redis-benchmark -c{KV_CLIENTS} GET and SET, "
+               f"-n {KV_REQUESTS}, and -n {KV_PIPELINED_REQUESTS} -P {KV_PIPELINE}; "
+               f"Linux with redis-server (q35, 256 MiB, one TCG vCPU, tap in "
+               f"a namespace)")
+    try:
+        kernel = linux_kernel()
+        servers = tern_server("kv", tern_kv_server) + [
+            linux_server("linux-redis", 6379, kernel, redis_guest())]
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as e:
+        print(f"bench:   skipped: {e}")
+        return {"skipped": str(e)}
+    return server_step("kv", servers, measure_kv, show_kv, "linux-redis",
+                       KV_KEYS)
+
+
+def show_kv(r):
+    return ", ".join(
+        f"{t} {r[f'{t}_per_s']:.0f}/s (p99 {r[f'{t}_p99_ms']:.1f} ms)"
+        for t in ("SET", "GET", f"SET_P{KV_PIPELINE}", f"GET_P{KV_PIPELINE}")
+    ) + f"; QEMU at {r['qemu_host_cpu_percent']:.0f}% of a host CPU"
+
+
 # ---- 6. Xen ------------------------------------------------------------------------
 def xen():
     step("xen", "dom0 lifetime under Xen 4.17 (Xen's timestamps), 3 boots")
@@ -639,6 +1061,24 @@ def report(r):
         unit = "round trips/s" if test == "ping" else "frames/s"
         print(f"virtio-net {test}: Tern {n[f'tern {test}']:.0f} {unit}, Linux "
               f"{n[f'linux {test}']:.0f}: {n[f'ratio {test}']:.2f}x [>= 1]")
+    for step_name in ("httpd", "kv"):
+        row = r.get(step_name, {})
+        guests = {k: v for k, v in row.items()
+                  if isinstance(v, dict) and k != "ratios"}
+        if guests:
+            print(f"{step_name} ({row['machine']}, {row['mem']}, 1 TCG vCPU, "
+                  f"{row['backend']}, {row['runs']} round(s)):")
+        for g, v in guests.items():
+            if step_name == "httpd":
+                print(f"  {g}: {v['requests_per_s']:.0f} requests/s, p50 "
+                      f"{v.get('p50_ms', 0):.1f} ms, p99 {v.get('p99_ms', 0):.1f} ms")
+            else:
+                print(f"  {g}: " + ", ".join(
+                    f"{t} {v[f'{t}_per_s']:.0f}/s" for t in
+                    ("SET", "GET", f"SET_P{KV_PIPELINE}", f"GET_P{KV_PIPELINE}")))
+        for what, ratio in row.get("ratios", {}).items():
+            print(f"  {what}: {ratio:.2f}x "
+                  f"[>= {3 if step_name == 'httpd' else 2}]")
     for m, row in r.get("idle", {}).items():
         print(f"idle guest on {m}: {row['cpu_percent']:.1f}% of a host CPU "
               f"over {row['wall_s']:.1f} s")
@@ -655,7 +1095,7 @@ def main():
     for name, fn in (("sizes", sizes), ("instructions", instructions),
                      ("floor-memory", floor_memory),
                      ("qemu-floor", qemu_floor), ("linux", linux),
-                     ("blk", blk), ("net", net),
+                     ("blk", blk), ("net", net), ("httpd", httpd), ("kv", kv),
                      ("xen", xen), ("sched", sched), ("idle", idle)):
         if name not in SKIP and (not ONLY or name in ONLY):
             results[name] = fn()
