@@ -781,6 +781,7 @@ def boot_server(ns, server, measure, log):
         if not ns.wait_tcp(server.port, timeout=30):
             raise RuntimeError(f"{server.name}: nothing on port "
                                f"{server.port}:\n{g.output()[-2000:]}")
+        load = os.getloadavg()[0]
         cpu0, t0 = process_cpu_s(g.proc.pid), time.perf_counter()
         row = measure(ns, out)
         row["qemu_host_cpu_percent"] = 100 * (
@@ -790,6 +791,9 @@ def boot_server(ns, server, measure, log):
         with open(log, "w") as f:
             f.write(g.output() + "\n\n" + "\n".join(out) + "\n")
     row["ready_s"] = ready_s
+    # The host's 1-minute load average as measuring began: the machine
+    # is shared, and QEMU's share of a CPU says how much the guest got.
+    row["host_load_1min"] = load
     return row
 
 
