@@ -1377,6 +1377,65 @@ class NetnsEchoBoot(Boot):
             return super().run()
 
 
+class NetnsBridgeBoots:
+    """Two lwip-selftest guests, pc and microvm, on one bridge in a
+    namespace (tests/netns.py, guests=2): the first pings the host side,
+    the second pings the first (guest to guest through the bridge), and
+    the host side pings and echoes 2 x 256 KiB with each."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def run(self):
+        reason = netns.unavailable()
+        if reason:
+            return None, reason, 0.0
+        t = time.time()
+        image = os.path.join(BUILD, "lwip-selftest", "tern-lwip-selftest.elf")
+        with netns.NetNS(guests=2) as ns:
+            guests, out = [], []
+            for i, machine in enumerate(("pc", "microvm")):
+                peer = ns.host_ip if i == 0 else ns.guest_ip(0)
+                env = dict(os.environ, MACHINE=machine, APPEND=(
+                    f"tern.exit=debugexit {ns.tern_append(i)} -- static "
+                    f"{ns.guest_ip(i)} 0.0.0.0 {peer} 2"))
+                g = ns.guest([os.path.join(ROOT, "scripts/run-qemu"), image,
+                              "-cpu", "max", *ns.qemu_args(machine, i)], env=env)
+                guests.append(g)
+                if not g.wait_for(r"^lwip-selftest: echo on port 7$", 30):
+                    break
+            for i in range(len(guests)):
+                try:
+                    p = ns.run([sys.executable,
+                                os.path.join(ROOT, "tests/echo_client.py"),
+                                f"{ns.guest_ip(i)}:7", "go", "--ping", "3", "--",
+                                "echo", "go"], timeout=60)
+                    out.append(p.stdout)
+                except subprocess.TimeoutExpired:
+                    out.append(f"echo-client: FAILED: guest {i}: no answer in 60 s")
+            for g in guests:
+                try:
+                    g.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    pass
+                g.stop()
+        problems = []
+        for i, g in enumerate(guests):
+            if g.proc.returncode != debug_exit(0) or not re.search(
+                    r"^# 0 failed$", g.output(), re.M) or not re.search(
+                    r"^# 5 of 5 pings answered and right$", g.output(), re.M):
+                problems.append(f"guest {i} (exit {g.proc.returncode}):\n"
+                                f"{g.output()[-1500:]}")
+        want = 2 * 2 if len(guests) == 2 else -1
+        client = "".join(out)
+        if (len(re.findall(r"^echo-client: connection \d: sent 262144 bytes, "
+                           r"got back 262144 intact$", client, re.M)) != want
+                or len(re.findall(r"^echo-client: ping \S+: 3 of 3 answered$",
+                                  client, re.M)) != 2):
+            problems.append("host side:\n" + client[-1500:])
+        return not problems, "\n".join(problems), time.time() - t
+
+
 def lwip_tap_tests():
     """apps/lwip-selftest over a tap in a network namespace the test makes
     (tests/netns.py), on pc (virtio-net PCI) and microvm (MMIO): a static
@@ -1405,6 +1464,9 @@ def lwip_tap_tests():
                     r"^# connection 2: 262144 bytes echoed$", r"^# 0 failed$"],
             forbid=(r"^not ok", r"tern: fatal", r"echo-client: FAILED", r"warning"),
             check=tap_all_ok(10), timeout=40))
+    tests.append(NetnsBridgeBoots(
+        "lwip-selftest pc and microvm on a bridge in a namespace: guest to "
+        "guest ping, TCP echo with each"))
     return tests
 
 
