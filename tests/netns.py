@@ -27,6 +27,16 @@ up (SIGKILL) is deleted by the next use of its slot.
 
 Needs root (CI runs as root), iproute2's ip and /dev/net/tun:
 unavailable() says why not, for a skip line.
+
+In tests/run.py, NetnsBoot is a Boot in a namespace of its own: a
+drive(ns) function runs the clients once the guest prints its marker,
+e.g. for an HTTP server:
+
+    def drive(ns):
+        p = ns.run(["curl", "-sS", f"http://{ns.guest_ip()}/"], timeout=10)
+        return p.stdout
+    NetnsBoot("httpd q35 ...", "httpd", r"^httpd: listening", drive,
+              machine="q35", append="NETNS_APPEND -- port=80", ...)
 """
 import fcntl
 import os

@@ -370,13 +370,18 @@ class Boot:
         else:
             if self.hang:
                 return False, f"QEMU exited ({p.returncode}) instead of halting", time.time() - t
-        out = p.stdout.decode(errors="replace").replace("\r", "")
+        return self.verdict(p.returncode, p.stdout.decode(errors="replace"),
+                            p.stderr.decode(errors="replace"), t)
+
+    def verdict(self, returncode, out, err, t):
+        """(ok, detail, seconds) from the exit status and the console."""
+        out = out.replace("\r", "")
         self.last_output = out
-        if p.returncode == UNAVAILABLE:
-            return None, p.stderr.decode(errors="replace").strip()[-300:], time.time() - t
+        if returncode == UNAVAILABLE:
+            return None, err.strip()[-300:], time.time() - t
         problems = []
-        if not self.hang and p.returncode != self.status:
-            problems.append(f"QEMU exit status {p.returncode}, expected {self.status}")
+        if not self.hang and returncode != self.status:
+            problems.append(f"QEMU exit status {returncode}, expected {self.status}")
         for pattern in self.expect:
             if not re.search(pattern, out, re.M):
                 problems.append(f"missing /{pattern}/")
@@ -387,7 +392,7 @@ class Boot:
             problems.append(self.check(out))
         detail = "; ".join(problems)
         if problems:
-            detail += "\n--- console ---\n" + out[-2500:] + p.stderr.decode(errors="replace")[-500:]
+            detail += "\n--- console ---\n" + out[-2500:] + err[-500:]
         return not problems, detail, time.time() - t
 
 
@@ -1341,40 +1346,72 @@ def lwip_tests():
     return tests
 
 
-class NetnsEchoBoot(Boot):
-    """A guest with a TCP echo on port 7 on a tap in a network namespace
-    of its own (tests/netns.py): the guest gets the namespace's address
-    by net.ip= (append's NETNS_APPEND, args' GUEST_IP and HOST_IP are
-    filled in), and tests/echo_client.py, inside the namespace with
-    QEMU, pings it and talks to its echo once it prints marker.
+class NetnsBoot(Boot):
+    """A guest on a tap in a network namespace of its own (tests/netns.py),
+    with the namespace's address by net.ip=: in append and expect,
+    NETNS_APPEND, GUEST_IP and HOST_IP are filled in.  Once the guest
+    prints a line matching marker, drive(ns) runs the clients inside
+    the namespace (ns.run([...]) against ns.guest_ip()) and returns
+    text, which joins the console for expect, forbid and check; then
+    the guest's exit is awaited (or, with hang=, it is stopped).
     Skipped, with the reason, where namespaces cannot be made."""
 
-    def __init__(self, name, app, marker, pings=3, **kw):
+    def __init__(self, name, app, marker, drive, **kw):
         super().__init__(name, app, **kw)
-        self.marker, self.pings = marker, pings
+        self.marker, self.drive = marker, drive
         self.template = self.append, tuple(self.expect)
-
-    def command(self, image):
-        ns = self.ns
-        return ns.exec_cmd([
-            sys.executable, os.path.join(ROOT, "tests/echo_client.py"),
-            f"{ns.guest_ip()}:7", self.marker, "--ping", str(self.pings),
-            "--", *super().command(image), *ns.qemu_args(self.machine)])
 
     def run(self):
         reason = netns.unavailable()
         if reason:
             return None, reason, 0.0
-        with netns.NetNS() as self.ns:
-            words = {"NETNS_APPEND": self.ns.tern_append(),
-                     "GUEST_IP": self.ns.guest_ip(),
-                     "HOST_IP": self.ns.host_ip}
+        t = time.time()
+        with netns.NetNS() as ns:
+            words = {"NETNS_APPEND": ns.tern_append(),
+                     "GUEST_IP": ns.guest_ip(), "HOST_IP": ns.host_ip}
+
             def fill(text, quote=str):
                 return re.sub("|".join(words),
                               lambda m: quote(words[m.group(0)]), text)
             self.append = fill(self.template[0])
             self.expect = [fill(p, re.escape) for p in self.template[1]]
-            return super().run()
+            image = os.path.join(BUILD, self.app, f"tern-{self.app}.elf")
+            env = dict(os.environ, MACHINE=self.machine, MEM=self.mem,
+                       APPEND=self.append, MODULES=self.module or "",
+                       DEBUG_EXIT="1" if self.debug_exit_device else "0")
+            g = ns.guest([*self.command(image), *ns.qemu_args(self.machine)],
+                         env=env)
+            try:
+                text = self.talk(ns, g, t)
+                try:
+                    g.proc.wait(timeout=max(1, (self.hang or self.timeout)
+                                            - (time.time() - t)))
+                    if self.hang:
+                        text += "\nQEMU exited instead of halting"
+                except subprocess.TimeoutExpired:
+                    if not self.hang:
+                        text += f"\nnetns: no exit within {self.timeout}s"
+            finally:
+                status = None if g.proc.poll() is None else g.proc.returncode
+                g.stop()
+        return self.verdict(status, g.output() + "\n" + text + "\n", "", t)
+
+    def talk(self, ns, g, t):
+        if not g.wait_for(self.marker, self.timeout - (time.time() - t)):
+            return f"netns: no line /{self.marker}/ from the guest"
+        try:
+            return self.drive(ns)
+        except (OSError, subprocess.SubprocessError) as e:
+            return f"netns: client FAILED: {e}"
+
+
+def echo_drive(ns):
+    """Ping the guest 3 times and echo 2 x 256 KiB with its port 7
+    (tests/echo_client.py, run inside the namespace)."""
+    p = ns.run([sys.executable, os.path.join(ROOT, "tests/echo_client.py"),
+                f"{ns.guest_ip()}:7", "go", "--ping", "3", "--", "echo", "go"],
+               timeout=60)
+    return p.stdout + p.stderr
 
 
 class NetnsBridgeBoots:
@@ -1447,10 +1484,10 @@ def lwip_tap_tests():
     tests = []
     for machine, entropy in (("pc", ("-cpu", "max")),
                              ("microvm", ("-device", "virtio-rng-device"))):
-        tests.append(NetnsEchoBoot(
+        tests.append(NetnsBoot(
             f"lwip-selftest {machine} tap in a namespace: static address, "
             "pings both ways, TCP echo", "lwip-selftest",
-            "lwip-selftest: echo on port 7", machine=machine,
+            r"^lwip-selftest: echo on port 7$", echo_drive, machine=machine,
             append="tern.exit=debugexit NETNS_APPEND -- "
                    "static GUEST_IP 0.0.0.0 HOST_IP 2",
             status=debug_exit(0), extra=entropy,
