@@ -879,11 +879,13 @@ def median_row(results):
             for k in keys}
 
 
-def server_step(name, servers, measure, show, baseline, keys):
+def server_step(name, servers, measure, show, baseline, keys, tools):
     """Alternate the servers; medians per guest, and for each Tern guest
     the median over rounds of its figure / the baseline's for each key
-    (rates: higher is better)."""
-    reason = netns.unavailable()
+    (rates: higher is better).  tools: the host's clients it needs."""
+    missing = [t for t in tools if not shutil.which(t)]
+    reason = netns.unavailable() or (missing and (
+        f"no {', '.join(missing)}: run scripts/setup"))
     if reason:
         print(f"bench:   skipped: {reason}")
         return {"skipped": reason}
@@ -924,7 +926,7 @@ def httpd():
         print(f"bench:   skipped: {e}")
         return {"skipped": str(e)}
     return server_step("httpd", servers, measure_http, show_http,
-                       "linux-nginx", ["requests_per_s"])
+                       "linux-nginx", ["requests_per_s"], ("wrk", "curl"))
 
 
 def show_http(r):
@@ -947,7 +949,7 @@ def kv():
         print(f"bench:   skipped: {e}")
         return {"skipped": str(e)}
     return server_step("kv", servers, measure_kv, show_kv, "linux-redis",
-                       KV_KEYS)
+                       KV_KEYS, ("redis-benchmark",))
 
 
 def show_kv(r):
