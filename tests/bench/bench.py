@@ -706,42 +706,43 @@ class Server:
         self.ready, self.env = ready, env
 
 
+def server_qemu(ns, kernel, append, initrd=None):
+    """QEMU's command line for every server guest, Tern's and Linux's
+    alike: the same machine, memory, vCPU, CPU model (QEMU's default
+    under TCG) and card on the namespace's tap; only the kernel, its
+    command line and its boot module differ."""
+    return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
+            "-nodefaults", "-display", "none", "-no-reboot",
+            "-serial", "stdio", "-kernel", kernel, "-append", append,
+            *(["-initrd", initrd] if initrd else []),
+            *ns.qemu_args(SERVER_MACHINE)]
+
+
 def linux_server(name, port, kernel, initrd):
-    def command(ns):
-        return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
-                "-nodefaults", "-display", "none", "-no-reboot",
-                "-serial", "stdio", "-kernel", kernel, "-initrd", initrd,
-                "-append", LINUX_SERVER_APPEND.format(ip=ns.guest_ip()),
-                *ns.qemu_args(SERVER_MACHINE)]
-    return Server(name, port, command)
+    return Server(name, port, lambda ns: server_qemu(
+        ns, kernel, LINUX_SERVER_APPEND.format(ip=ns.guest_ip()), initrd))
 
 
 # ---- Tern's appliances: the lead plugs them in here ----------------------------
 # Each takes the Tern image's path and returns a Server booted exactly
-# like the Linux guests (SERVER_MACHINE, SERVER_MEM, one vCPU, virtio-net
-# on the namespace's tap), which the httpd and kv steps alternate with
-# the Linux ones.  Until apps/httpd and apps/kv exist the steps measure
-# Linux only.  The guest must print a line matching READY once it
-# starts (Server's ready), then the port is polled until it answers.
-# TODO(lead): the command-line words of apps/httpd and apps/kv.
+# like the Linux guests (server_qemu), which the httpd and kv steps
+# alternate with the Linux ones.  Until build/httpd/tern-httpd.elf and
+# build/kv/tern-kv.elf exist the steps measure Linux only.  The guest's
+# console shows a line matching ready once it starts; then the port is
+# polled until it answers.  The address comes from ns.tern_append()
+# (net.ip=10.77.N.2 net.mask=255.255.255.0).
+# TODO(lead): the command-line words of apps/httpd and apps/kv, and
+# their ready line.
 def tern_httpd_server(image):
-    def command(ns):
-        return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
-                "-nodefaults", "-display", "none", "-no-reboot",
-                "-serial", "stdio", "-kernel", image, "-initrd", site_tar(),
-                "-append", f"{ns.tern_append()} -- port=80",
-                *ns.qemu_args(SERVER_MACHINE)]
-    return Server("tern-httpd", 80, command, ready=r"^tern: calling main\(\)")
+    return Server("tern-httpd", 80, lambda ns: server_qemu(
+        ns, image, f"{ns.tern_append()} -- port=80", site_tar()),
+        ready=r"^tern: calling main\(\)")
 
 
 def tern_kv_server(image):
-    def command(ns):
-        return [QEMU, "-M", SERVER_MACHINE, "-m", SERVER_MEM, "-smp", "1",
-                "-nodefaults", "-display", "none", "-no-reboot",
-                "-serial", "stdio", "-kernel", image,
-                "-append", f"{ns.tern_append()} -- port=6379",
-                *ns.qemu_args(SERVER_MACHINE)]
-    return Server("tern-kv", 6379, command, ready=r"^tern: calling main\(\)")
+    return Server("tern-kv", 6379, lambda ns: server_qemu(
+        ns, image, f"{ns.tern_append()} -- port=6379"),
+        ready=r"^tern: calling main\(\)")
 
 
 def tern_server(app, make):
