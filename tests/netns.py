@@ -44,6 +44,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -102,7 +103,8 @@ def _take_slot():
 
 def _remove_stale(slot):
     """Namespaces of this slot whose process is gone (we hold the slot's
-    lock, so no live user of it can exist)."""
+    lock, so no live user of it can exist).  What may still run in one
+    is left alone: the process that started it is gone, not ours."""
     for line in _ip("netns", "list").splitlines():
         m = re.match(rf"^({PREFIX}{slot}-(\d+))\b", line)
         if m and not _pid_alive(int(m.group(2))):
@@ -110,6 +112,9 @@ def _remove_stale(slot):
 
 
 class NetNS:
+    """One namespace with a tap per guest (see the module's comment);
+    a context manager: made on entry, deleted on exit."""
+
     def __init__(self, guests=1):
         if not 1 <= guests <= 200:
             raise ValueError("guests: 1 to 200")
@@ -175,7 +180,7 @@ class NetNS:
                  " except OSError: time.sleep(0.2)\n"
                  "sys.exit(1)\n")
         try:
-            return self.run(["python3", "-c", probe, self.guest_ip(i),
+            return self.run([sys.executable, "-c", probe, self.guest_ip(i),
                              str(port), str(timeout)],
                             timeout=timeout + 10).returncode == 0
         except subprocess.TimeoutExpired:
@@ -258,7 +263,10 @@ class Guest:
     """
 
     def __init__(self, ns, cmd, env=None):
-        self.proc = ns.popen(cmd, stdout=subprocess.PIPE,
+        # No stdin: QEMU's -serial stdio would read (and set raw) a
+        # terminal shared by every guest.
+        self.proc = ns.popen(cmd, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, env=env)
         self._lines, self._cond = [], threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
