@@ -175,6 +175,7 @@ def run_build_checks(res):
     run_kconfig_variant_checks(res)
     check_tsc_deadline_fence(res)
     check_header_layout(res)
+    check_elf_closure(res)
     image = os.path.join(BUILD, "hello", "tern-hello.elf")
     env = dict(os.environ, QEMU="/nonexistent/qemu-system-x86_64")
     p = subprocess.run([os.path.join(ROOT, "scripts/run-qemu"), image],
@@ -188,6 +189,65 @@ def run_build_checks(res):
     res.report("run: missing QEMU is a clear message",
                p.returncode == 127 and "not found: run scripts/setup" in p.stderr,
                p.stderr[-300:])
+
+
+def check_elf_closure(res):
+    """make bench's library resolution (scripts/tern_host.elf_closure) on
+    a tree built here: a program needing libtern-a.so.1, reached through
+    an absolute symlink (re-rooted in the tree, as in the guest), which
+    needs libc.so.6.  It finds both, from the tree; with libc.so.6 absent
+    from the tree it refuses, naming it, although the host has one."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    from tern_host import elf_closure
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "root")
+        lib, usrlib = (os.path.join(root, d) for d in (
+            "lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu"))
+        os.makedirs(lib)
+        os.makedirs(usrlib)
+        os.makedirs(os.path.join(root, "bin"))
+        src = os.path.join(tmp, "a.c")
+        with open(src, "w") as f:
+            f.write("int tern_a(void);\n#ifdef MAIN\n"
+                    "int main(void) { return tern_a(); }\n#else\n"
+                    "int tern_a(void) { return 1; }\n#endif\n")
+        cc = subprocess.run(
+            f"gcc -shared -fPIC -Wl,-soname,libtern-a.so.1 -o {usrlib}/libtern-a.so.1.0 {src} && "
+            f"gcc -DMAIN -o {root}/bin/prog {src} {usrlib}/libtern-a.so.1.0 && "
+            f"ln -s /usr/lib/x86_64-linux-gnu/libtern-a.so.1.0 {lib}/libtern-a.so.1",
+            shell=True, capture_output=True, text=True)
+        if cc.returncode:
+            res.report("bench: library resolution stays inside the tree", False,
+                       cc.stderr[-500:])
+            return
+        try:
+            elf_closure(root, ["bin/prog"])
+            refused = ""
+        except RuntimeError as e:
+            refused = str(e)
+        # The host's C library and loader, copied into the tree.
+        for name, path in (("libc.so.6", "-print-file-name=libc.so.6"),
+                           ("ld-linux-x86-64.so.2",
+                            "-print-file-name=ld-linux-x86-64.so.2")):
+            host = subprocess.run(["gcc", path], capture_output=True,
+                                  text=True).stdout.strip()
+            shutil.copy(os.path.realpath(host), os.path.join(lib, name))
+        os.makedirs(os.path.join(root, "lib64"))
+        os.symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                   os.path.join(root, "lib64", "ld-linux-x86-64.so.2"))
+        try:
+            found = elf_closure(root, ["bin/prog"])
+        except RuntimeError as e:
+            found = {"error": str(e)}
+    res.report("bench: library resolution refuses a library the tree lacks "
+               "(the host's does not count)",
+               "libc.so.6 (needed by /bin/prog)" in refused
+               and "libtern-a.so.1" not in refused, refused or "not refused")
+    res.report("bench: library resolution finds libraries inside the tree "
+               "through absolute symlinks",
+               found.get("lib/x86_64-linux-gnu/libtern-a.so.1")
+               == "usr/lib/x86_64-linux-gnu/libtern-a.so.1.0"
+               and "lib/x86_64-linux-gnu/libc.so.6" in found, str(found))
 
 
 def check_tsc_deadline_fence(res):
