@@ -5,6 +5,9 @@ Runs, in order: the host unit tests, a short run of each fuzz target
 (start_info, ACPI tables, E820, command line, pvhload's ELF), build-system
 checks, then the boot tests in parallel under QEMU (TCG).  Each boot test reads what the guest printed on COM1 and QEMU's exit
 status.  The last line is "N passed, N failed, N skipped".
+Network tests that need more than QEMU's user network run over a tap in
+a private network namespace each (tests/netns.py, NetnsBoot): skipped,
+with the reason, when not root.
 
 Environment: QEMU (default qemu-system-x86_64), JOBS (parallel boots,
 default: CPUs), FUZZ_SMOKE_SECONDS (default 10: the start_info fuzzer's
