@@ -1477,6 +1477,32 @@ def echo_drive(ns):
     return p.stdout + p.stderr
 
 
+UDP_ECHO_CLIENT = """
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+ok = 0
+for n in (1, 512, 1472, 9, 1000):
+    d = os.urandom(n)
+    s.sendto(d, (sys.argv[1], 7))
+    try:
+        got, addr = s.recvfrom(2048)
+        ok += got == d and addr == (sys.argv[1], 7)
+    except OSError:
+        pass
+print(f"udp-client: {ok} of 5 datagrams echoed intact")
+"""
+
+
+def echo_tcp_udp_drive(ns):
+    """apps/echo over the namespace: echo_drive's TCP and pings, then five
+    UDP datagrams of 1 to 1472 bytes, each compared."""
+    out = echo_drive(ns)
+    p = ns.run([sys.executable, "-c", UDP_ECHO_CLIENT, ns.guest_ip()],
+               timeout=30)
+    return out + p.stdout + p.stderr
+
+
 class NetnsBridgeBoots:
     """Two lwip-selftest guests, pc and microvm, on one bridge in a
     namespace (tests/netns.py, guests=2): the first pings the host side,
@@ -1564,6 +1590,15 @@ def lwip_tap_tests():
                     r"^# connection 2: 262144 bytes echoed$", r"^# 0 failed$"],
             forbid=(r"^not ok", r"tern: fatal", r"echo-client: FAILED", r"warning"),
             check=tap_all_ok(10), timeout=40))
+    tests.append(NetnsBoot(
+        "echo q35 TCP and UDP over tap in a namespace", "echo",
+        r"^echo: TCP and UDP on port 7$", echo_tcp_udp_drive, machine="q35",
+        append="NETNS_APPEND", hang=8, extra=("-cpu", "max"),
+        expect=[r"^echo-client: ping GUEST_IP: 3 of 3 answered$",
+                r"^echo-client: connection 1: sent 262144 bytes, got back 262144 intact$",
+                r"^echo-client: connection 2: sent 262144 bytes, got back 262144 intact$",
+                r"^udp-client: 5 of 5 datagrams echoed intact$"],
+        forbid=(r"tern: fatal", r"echo-client: FAILED", r"warning")))
     tests.append(NetnsBridgeBoots(
         "lwip-selftest pc and microvm on a bridge in a namespace: guest to "
         "guest ping, TCP echo with each"))
