@@ -14,7 +14,7 @@ LWIP_FILES := \
   netif/ethernet.c
 lwip-srcs := $(addprefix $(LWIP_SRC)/,$(LWIP_FILES))
 lwip-port := lib/lwip/diag.c lib/lwip/heap.c lib/lwip/isn.c lib/lwip/netif.c \
-  lib/lwip/netparam.c lib/lwip/siphash.c lib/lwip/sys_arch.c
+  lib/lwip/netparam.c lib/lwip/rx_frame.c lib/lwip/siphash.c lib/lwip/sys_arch.c
 obj-$(CONFIG_LWIP) += $(lwip-port) $(lwip-srcs)
 
 $(LWIP_STAMP):

@@ -101,16 +101,11 @@ static void receive(struct netdev *dev, const void *frame, size_t len,
 
     (void)dev;
     (void)flags;
-    if (len > UINT16_MAX) { /* netdev bounds it by the MTU; pbufs by u16 */
-        tn->rx_dropped++;
-        return;
-    }
-    p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+    p = tern_lwip_rx_pbuf(frame, len); /* netdev bounds len by the MTU */
     if (!p) {
         tn->rx_dropped++;
         return;
     }
-    memcpy(p->payload, frame, len);
     if (tn->netif.input(p, &tn->netif) != ERR_OK) { /* tcpip's queue full */
         pbuf_free(p);
         tn->rx_dropped++;

@@ -35,6 +35,11 @@ unsigned net_param_uint(const char *key, unsigned def, unsigned lo,
                         unsigned hi);
 
 struct netif;
+struct pbuf;
+/* A received frame (len bytes) copied into a heap pbuf for lwIP's input,
+ * padded with zeros to Ethernet's 60-byte minimum, which lwIP's ARP
+ * counts on (rx_frame.c); NULL when there is no memory. */
+struct pbuf *tern_lwip_rx_pbuf(const void *frame, size_t len);
 /* The lwIP interface on net<index>, NULL when there is none. */
 struct netif *tern_lwip_netif(unsigned index);
 /* Wait until netif has an address (DHCP bound or static), or the
