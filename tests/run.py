@@ -95,7 +95,8 @@ FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
                 ("mmio_dsdt", "DSDT virtio-mmio objects", 0.5),
                 ("pci", "PCI enumeration and virtio PCI layout", 0.5),
                 ("virtqueue", "virtqueue against a lying device", 0.5),
-                ("netparam", "net.* address parser against inet_pton", 0.2))
+                ("netparam", "net.* address parser against inet_pton", 0.2),
+                ("lwip_frames", "lwIP's input path against Ethernet frames", 1.0))
 
 
 def run_fuzz(res):

@@ -11,10 +11,14 @@ gives a PVH dom0), laid at 0xe0000 as in fuzz_acpi.c.  e820: fw_cfg
 elf: minimal PVH kernels like the unit tests' (tests/unit/test_pvhload.c).
 virtqueue: honest traffic, a full ring, lying used idx and id, as
 fuzz_virtqueue.c reads its input.  netparam: net.* values, good and bad.
+lwip_frames: a peer's conversations with lwIP (lwip_seeds.py).
 """
 import os
 import struct
 import sys
+
+sys.dont_write_bytecode = True  # lwip_seeds beside this file: no __pycache__
+import lwip_seeds  # noqa: E402
 
 # ---- start_info ----------------------------------------------------------
 BASE = 0x1000
@@ -310,7 +314,8 @@ def virtqueue_seeds():
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
          "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds,
-         "virtqueue": virtqueue_seeds, "netparam": netparam_seeds}
+         "virtqueue": virtqueue_seeds, "netparam": netparam_seeds,
+         "lwip_frames": lwip_seeds.lwip_frames_seeds}
 
 
 def main(outdir, targets):

@@ -37,8 +37,11 @@ void *tern_lwip_malloc(size_t n);
 void *tern_lwip_calloc(size_t count, size_t n);
 void tern_lwip_free(void *p);
 
-/* DHCP transaction ids, DNS query ids, the first local ports. */
+/* DHCP transaction ids, DNS query ids, the first local ports.  A host
+ * build may bring its own (tests/fuzz/lwip/lwipopts.h). */
 uint32_t tern_lwip_rand(void);
+#ifndef LWIP_RAND
 #define LWIP_RAND() tern_lwip_rand()
+#endif
 
 #endif
