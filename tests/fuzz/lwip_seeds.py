@@ -183,7 +183,8 @@ def icmp_udp_seeds():
                      total=20 + len(rest))
     frag_first = ipv4(PEER, US, 1, first, ident=7, flags_frag=0x2000)
     u = udp(5555, 7, b"udp echo payload")
-    uf = udp(5556, 7, bytes(1200))
+    # Larger than the MTU: the echo goes out in fragments too (ip4_frag).
+    uf = udp(5556, 7, bytes(i * 7 & 0xff for i in range(3000)))
     return {
         "icmp-echo": record(PEER_ARP) + record(
             eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 1, ping))),
@@ -194,12 +195,11 @@ def icmp_udp_seeds():
             eth(US_MAC, PEER_MAC, 0x0800, frag_first), wait_ms(20000)),
         "udp-echo": record(PEER_ARP) + record(
             eth(US_MAC, PEER_MAC, 0x0800, ipv4(PEER, US, 17, u))),
-        "udp-fragments": record(PEER_ARP) +
-        record(eth(US_MAC, PEER_MAC, 0x0800,
-                   ipv4(PEER, US, 17, uf[:600], ident=9, flags_frag=0x2000))) +
-        record(eth(US_MAC, PEER_MAC, 0x0800,
-                   ipv4(PEER, US, 17, uf[600:], ident=9, flags_frag=600 // 8,
-                        total=20 + len(uf) - 600))),
+        "udp-fragments": record(PEER_ARP) + b"".join(
+            record(eth(US_MAC, PEER_MAC, 0x0800,
+                       ipv4(PEER, US, 17, uf[o:o + 1480], ident=9,
+                            flags_frag=(0x2000 if o + 1480 < len(uf) else 0) | o // 8)))
+            for o in (1480, 0, 2960)),
         "arp-request": record(arp(1, GW_MAC, GW, bytes(6), US, BCAST)),
         # 34 bytes: lwIP read the rest of the ARP packet past the frame
         # until the port padded frames to 60 (lib/lwip/rx_frame.c).
@@ -208,13 +208,13 @@ def icmp_udp_seeds():
     }
 
 
-def dhcp_reply(msgtype, yiaddr=bytes([10, 0, 2, 16])):
+def dhcp_reply(msgtype, yiaddr=bytes([10, 0, 2, 16]), lease=86400):
     server = GW
     bootp = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 2, 1, 6, 0, DHCP_XID, 0,
                         0, bytes(4), yiaddr, server, bytes(4),
                         DHCP_MAC.ljust(16, b"\0"), b"", b"")
     opts = (b"\x63\x82\x53\x63" + bytes([53, 1, msgtype]) +
-            bytes([54, 4]) + server + bytes([51, 4]) + struct.pack("!I", 86400) +
+            bytes([54, 4]) + server + bytes([51, 4]) + struct.pack("!I", lease) +
             bytes([1, 4, 255, 255, 255, 0]) + bytes([3, 4]) + GW +
             bytes([6, 4, 10, 0, 2, 3]) + b"\xff")
     u = udp(67, 68, bootp + opts, src=server, dst=b"\xff" * 4)
@@ -227,6 +227,9 @@ def dhcp_seeds():
         "dhcp-offer-ack": record(offer, to=DHCP_TO) + record(ack, to=DHCP_TO),
         "dhcp-offer": record(offer, wait_ms(4000), to=DHCP_TO),
         "dhcp-nak": record(offer, to=DHCP_TO) + record(dhcp_reply(6), to=DHCP_TO),
+        # A 2-minute lease: renewal at 1 minute, rebinding, then expiry.
+        "dhcp-renew-expire": record(dhcp_reply(2, lease=120), to=DHCP_TO) +
+        record(dhcp_reply(5, lease=120), wait_ms(200000), to=DHCP_TO),
     }
 
 
