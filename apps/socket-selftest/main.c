@@ -10,8 +10,9 @@
  * bounding waits; a blocking 1 MiB send taken whole while another thread
  * reads; shutdown(SHUT_WR) seen as end of file; close under a blocked
  * reader; poll over a socket, an eventfd and the console at once;
- * select; UDP sendto/recvfrom; running out of sockets (ENFILE) and
- * coming back; inet_pton/ntop and numeric getaddrinfo.
+ * select (and EBADF); UDP sendto/recvfrom; running out of
+ * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
+ * getaddrinfo.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -214,6 +215,21 @@ static void close_under_reader(int lfd)
     close(c);
 }
 
+/* select() with a descriptor that is not open: EBADF, as poll's
+ * POLLNVAL is. */
+static void select_closed(void)
+{
+    int fd = eventfd(0, 0);
+    struct timeval zero = {0, 0};
+    fd_set r;
+
+    close(fd);
+    FD_ZERO(&r);
+    FD_SET(fd, &r);
+    tap_ok(fails_with(select(fd + 1, &r, NULL, NULL, &zero), EBADF),
+           "select with a closed descriptor in the read set: EBADF");
+}
+
 static void poll_mix(int lfd)
 {
     int c = connected(PORT), s = accept(lfd, NULL, NULL);
@@ -354,6 +370,7 @@ int main(void)
     send_timeout(lfd);
     close_under_reader(lfd);
     poll_mix(lfd);
+    select_closed();
     close(lfd);
     connects();
     datagrams();

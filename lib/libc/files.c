@@ -296,7 +296,7 @@ static int poll_to_sets(const struct fd_poll *p, unsigned count, fd_set *r,
         FD_ZERO(e);
     for (unsigned i = 0; i < count; i++) {
         if (p[i].got & FD_POLL_INVALID)
-            return (int)sys_result(-EBADF);
+            return -EBADF; /* select's sys_result sets errno */
         if (r && (p[i].got & (FILE_READABLE | FILE_HANGUP | FILE_ERROR)) &&
             (p[i].want & FILE_READABLE)) {
             FD_SET(p[i].fd, r);
