@@ -10,7 +10,8 @@
  * bounding waits; a blocking 1 MiB send taken whole while another thread
  * reads; shutdown(SHUT_WR) seen as end of file; close under a blocked
  * reader; poll over a socket, an eventfd and the console at once;
- * select (and EBADF); UDP sendto/recvfrom; running out of
+ * select (and EBADF); a negative SO_RCVTIMEO (no wait); UDP
+ * sendto/recvfrom; running out of
  * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
@@ -230,6 +231,44 @@ static void select_closed(void)
            "select with a closed descriptor in the read set: EBADF");
 }
 
+struct closer {
+    int fd;
+    useconds_t after;
+};
+
+static void *close_later(void *arg)
+{
+    struct closer *c = arg;
+
+    usleep(c->after);
+    close(c->fd);
+    return NULL;
+}
+
+/* Linux takes a negative SO_RCVTIMEO as no wait at all (and warns); a
+ * thread closes the socket after a second so that a wait for ever
+ * ends as a failure, not a hang. */
+static void negative_timeout(int lfd)
+{
+    int c = connected(PORT), s = accept(lfd, NULL, NULL);
+    struct timeval tv = {-1, 0};
+    struct closer cl = {s, 1000000};
+    struct thread *t;
+    uint64_t t0;
+    int r, err;
+    char b;
+
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    t = thread_create("closer", close_later, &cl, 0);
+    t0 = now_ms();
+    r = (int)recv(s, &b, 1, 0);
+    err = errno;
+    tap_ok(r == -1 && err == EAGAIN && now_ms() - t0 < 500,
+           "SO_RCVTIMEO negative: recv with nothing to read says EAGAIN at once");
+    thread_join(t, NULL); /* closed s */
+    close(c);
+}
+
 static void poll_mix(int lfd)
 {
     int c = connected(PORT), s = accept(lfd, NULL, NULL);
@@ -371,6 +410,7 @@ int main(void)
     close_under_reader(lfd);
     poll_mix(lfd);
     select_closed();
+    negative_timeout(lfd);
     close(lfd);
     connects();
     datagrams();

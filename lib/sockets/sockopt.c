@@ -12,6 +12,9 @@
 
 #define NS_PER_SEC 1000000000ull
 #define MAX_TIMEOUT_SEC (UINT64_MAX / NS_PER_SEC / 2)
+/* timeout_ns 0 is no timeout at all, so "no wait" is the shortest one
+ * (getsockopt reads it back as zero, as Linux does). */
+#define NO_WAIT_NS 1
 
 static int is_timeout(int level, int name)
 {
@@ -33,8 +36,10 @@ static int set_timeout(struct file *f, int writing, const void *val,
         errno = EDOM;
         return -1;
     }
-    if (tv.tv_sec < 0) /* Linux: a negative time is no wait at all */
-        tv.tv_sec = 0, tv.tv_usec = 0;
+    if (tv.tv_sec < 0) { /* Linux: a negative time is no wait at all */
+        f->timeout_ns[writing] = NO_WAIT_NS;
+        return 0;
+    }
     if ((uint64_t)tv.tv_sec > MAX_TIMEOUT_SEC)
         tv.tv_sec = (time_t)MAX_TIMEOUT_SEC;
     f->timeout_ns[writing] = (uint64_t)tv.tv_sec * NS_PER_SEC +
