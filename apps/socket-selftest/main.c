@@ -10,8 +10,8 @@
  * bounding waits; a blocking 1 MiB send taken whole while another thread
  * reads; shutdown(SHUT_WR) seen as end of file; close under a blocked
  * reader; poll over a socket, an eventfd and the console at once;
- * select (and EBADF); a negative SO_RCVTIMEO (no wait); UDP
- * sendto/recvfrom; running out of
+ * select (and EBADF); a negative SO_RCVTIMEO (no wait); SO_ERROR's
+ * ECONNREFUSED against ECONNRESET; UDP sendto/recvfrom; running out of
  * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
@@ -269,6 +269,41 @@ static void negative_timeout(int lfd)
     close(c);
 }
 
+/* SO_ERROR says ECONNREFUSED only of a handshake answered by a reset:
+ * a reading while the handshake runs does not change that, and a reset
+ * after the connection was made is ECONNRESET. */
+static void connect_errors(int lfd)
+{
+    struct sockaddr_in nobody = loopback(PORT + 1), a = loopback(PORT);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), early = -1, err = -1, s;
+    socklen_t len = sizeof(err);
+    struct pollfd p = {fd, POLLOUT, 0};
+
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    connect(fd, SA(nobody), sizeof(nobody));
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &early, &len);
+    poll(&p, 1, 5000);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    tap_ok(early == 0 && err == ECONNREFUSED,
+           "SO_ERROR read during a non-blocking connect, then refused: ECONNREFUSED");
+    close(fd);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    connect(fd, SA(a), sizeof(a));
+    p = (struct pollfd){fd, POLLOUT, 0};
+    poll(&p, 1, 5000);
+    s = accept(lfd, NULL, NULL);
+    send(fd, "unread", 6, 0);
+    usleep(20000);
+    close(s); /* a reset */
+    usleep(20000);
+    err = -1;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    tap_ok(err == ECONNRESET,
+           "a non-blocking connect made, then reset: SO_ERROR ECONNRESET");
+    close(fd);
+}
+
 static void poll_mix(int lfd)
 {
     int c = connected(PORT), s = accept(lfd, NULL, NULL);
@@ -411,6 +446,7 @@ int main(void)
     poll_mix(lfd);
     select_closed();
     negative_timeout(lfd);
+    connect_errors(lfd);
     close(lfd);
     connects();
     datagrams();

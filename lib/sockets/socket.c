@@ -13,7 +13,6 @@
  * segment on.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,7 +24,10 @@
 
 static struct file *by_index[NUM_SOCKETS]; /* lwIP's socket -> its file */
 static netconn_callback lwip_event;        /* api/sockets.c's callback */
-static bool connecting[NUM_SOCKETS];       /* a connect is in progress */
+static unsigned char state[NUM_SOCKETS];   /* SOCK_* */
+
+#define SOCK_CONNECTING 1u /* a connect is in progress */
+#define SOCK_CONNECTED 2u  /* the connection was made (it may be gone) */
 
 static int index_of(struct file *f)
 {
@@ -37,6 +39,15 @@ static long result(long r)
     return r >= 0 ? r : -errno; /* lwIP says -1 and sets errno */
 }
 
+/* A TCP socket gets room to send with no error before it only when its
+ * connection is made (lwIP's err_tcp raises the error first). */
+static void note_connected(struct netconn *conn, int s)
+{
+    if (NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
+        !lwip_socket_dbg_get_socket(s)->errevent)
+        state[s] = SOCK_CONNECTED;
+}
+
 static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 {
     int s;
@@ -45,8 +56,11 @@ static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
     if (evt == NETCONN_EVT_RCVMINUS || evt == NETCONN_EVT_SENDMINUS)
         return; /* less is ready: nobody to wake */
     s = conn->socket; /* negative until accept() has made the socket */
-    if (s >= 0 && s < NUM_SOCKETS && by_index[s])
-        file_notify(by_index[s]);
+    if (s < 0 || s >= NUM_SOCKETS || !by_index[s])
+        return;
+    if (evt == NETCONN_EVT_SENDPLUS)
+        note_connected(conn, s);
+    file_notify(by_index[s]);
 }
 
 static long sock_read(struct file *f, void *buf, unsigned long n)
@@ -87,7 +101,7 @@ static void sock_release(struct file *f)
     int s = index_of(f);
 
     by_index[s] = NULL;
-    connecting[s] = false;
+    state[s] = 0;
     lwip_close(s);
 }
 
@@ -99,8 +113,9 @@ static const struct file_ops sock_ops = {
     .release = sock_release,
 };
 
-/* lwIP's socket s gets a descriptor; s is closed when that fails. */
-static int install(int s)
+/* lwIP's socket s gets a descriptor; s is closed when that fails.
+ * how: SOCK_CONNECTED for an accepted connection, else 0. */
+static int install(int s, unsigned char how)
 {
     struct lwip_sock *ls = lwip_socket_dbg_get_socket(s);
     struct file *f;
@@ -115,6 +130,7 @@ static int install(int s)
         lwip_close(s);
         return -ENFILE;
     }
+    state[s] = how;
     by_index[s] = f;
     fd = fd_install(f);
     if (fd < 0)
@@ -142,7 +158,7 @@ int socket(int domain, int type, int protocol)
 {
     int s = lwip_socket(domain, type, protocol);
 
-    return s < 0 ? -1 : (int)sys_result(install(s));
+    return s < 0 ? -1 : (int)sys_result(install(s, 0));
 }
 
 struct accepting {
@@ -167,7 +183,7 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
     if (!(f = socket_file(fd, &i)))
         return -1;
     s = file_io(f, try_accept, &a, 0, 0);
-    return (int)sys_result(s < 0 ? s : install((int)s));
+    return (int)sys_result(s < 0 ? s : install((int)s, SOCK_CONNECTED));
 }
 
 /* Connected, or failed: lwIP says writable or error when the handshake
@@ -179,12 +195,15 @@ static long try_connected(struct file *f, void *ctx)
 }
 
 /* lwIP reports a handshake answered by a reset as ECONNRESET; POSIX and
- * Linux call that ECONNREFUSED (nobody listens there). */
+ * Linux call that ECONNREFUSED (nobody listens there).  A reading of 0
+ * while the handshake runs leaves it running; a connection made is
+ * note_connected's. */
 int socket_connect_result(int s, int err)
 {
-    if (connecting[s] && err == ECONNRESET)
+    if ((state[s] & SOCK_CONNECTING) && err == ECONNRESET)
         err = ECONNREFUSED;
-    connecting[s] = false;
+    if (err)
+        state[s] &= (unsigned char)~SOCK_CONNECTING;
     return err;
 }
 
@@ -201,7 +220,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
         return 0;
     if (errno != EINPROGRESS)
         return -1;
-    connecting[s] = true;
+    if (!(state[s] & SOCK_CONNECTED)) /* not made already */
+        state[s] |= SOCK_CONNECTING;
     if (f->flags & FILE_NONBLOCK)
         return -1;
     r = file_io(f, try_connected, NULL, 1, 0);
