@@ -10,8 +10,9 @@
  * bounding waits; a blocking 1 MiB send taken whole while another thread
  * reads; shutdown(SHUT_WR) seen as end of file; close under a blocked
  * reader; poll over a socket, an eventfd and the console at once;
- * select (and EBADF); a negative SO_RCVTIMEO (no wait); SO_ERROR's
- * ECONNREFUSED against ECONNRESET; UDP sendto/recvfrom; running out of
+ * select (and EBADF); a negative SO_RCVTIMEO (no wait); end of file
+ * that stays; SO_ERROR's ECONNREFUSED against ECONNRESET; UDP
+ * sendto/recvfrom; running out of
  * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
@@ -269,6 +270,24 @@ static void negative_timeout(int lfd)
     close(c);
 }
 
+/* End of file is for good: every later recv or read says 0 too and
+ * poll keeps saying POLLIN, as on Linux. */
+static void end_of_file(int lfd)
+{
+    int c = connected(PORT), s = accept(lfd, NULL, NULL), first, again, rd;
+    struct pollfd p = {s, POLLIN, 0};
+    char b[4];
+
+    close(c);
+    first = (int)recv(s, b, sizeof(b), 0);
+    again = (int)recv(s, b, sizeof(b), 0);
+    rd = (int)read(s, b, sizeof(b));
+    tap_ok(first == 0 && again == 0 && rd == 0 && poll(&p, 1, 0) == 1 &&
+               (p.revents & POLLIN),
+           "end of file: recv 0, again 0, read 0, and poll says POLLIN");
+    close(s);
+}
+
 /* SO_ERROR says ECONNREFUSED only of a handshake answered by a reset:
  * a reading while the handshake runs does not change that, and a reset
  * after the connection was made is ECONNRESET. */
@@ -446,6 +465,7 @@ int main(void)
     poll_mix(lfd);
     select_closed();
     negative_timeout(lfd);
+    end_of_file(lfd);
     connect_errors(lfd);
     close(lfd);
     connects();

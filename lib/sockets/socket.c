@@ -63,9 +63,20 @@ static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
     file_notify(by_index[s]);
 }
 
+/* lwIP says ENOTCONN to a recv after the one that saw end of file (its
+ * receive box is gone) and after a reset was reported; POSIX and Linux
+ * say 0, end of file, again.  ENOTCONN stays for a socket never
+ * connected. */
+static long recv_result(int s, long r)
+{
+    return r == -ENOTCONN && (state[s] & SOCK_CONNECTED) ? 0 : r;
+}
+
 static long sock_read(struct file *f, void *buf, unsigned long n)
 {
-    return result(lwip_recv(index_of(f), buf, n, MSG_DONTWAIT));
+    int s = index_of(f);
+
+    return recv_result(s, result(lwip_recv(s, buf, n, MSG_DONTWAIT)));
 }
 
 static long sock_write(struct file *f, const void *buf, unsigned long n)
@@ -246,9 +257,11 @@ struct transfer {
 static long try_recv(struct file *f, void *ctx)
 {
     struct transfer *t = ctx;
+    int s = index_of(f);
 
-    return result(lwip_recvfrom(index_of(f), t->buf, t->n,
-                                t->flags | MSG_DONTWAIT, t->addr, t->len));
+    return recv_result(s, result(lwip_recvfrom(s, t->buf, t->n,
+                                               t->flags | MSG_DONTWAIT,
+                                               t->addr, t->len)));
 }
 
 /* As much as lwIP takes now; a blocking send goes on until every byte
