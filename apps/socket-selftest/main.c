@@ -11,8 +11,8 @@
  * reads; shutdown(SHUT_WR) seen as end of file; close under a blocked
  * reader; poll over a socket, an eventfd and the console at once;
  * select (and EBADF); a negative SO_RCVTIMEO (no wait); end of file
- * that stays; SO_ERROR's ECONNREFUSED against ECONNRESET; UDP
- * sendto/recvfrom; running out of
+ * that stays; EPIPE after SHUT_WR and after a reset; SO_ERROR's
+ * ECONNREFUSED against ECONNRESET; UDP sendto/recvfrom; running out of
  * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
@@ -288,6 +288,32 @@ static void end_of_file(int lfd)
     close(s);
 }
 
+/* POSIX: a connection shut down for writing, or no longer connected,
+ * is EPIPE (ENOTCONN is for one that never was). */
+static void broken_pipe(int lfd)
+{
+    int c = connected(PORT), s = accept(lfd, NULL, NULL), first, err;
+    char junk[512] = {0};
+
+    shutdown(c, SHUT_WR);
+    tap_ok(fails_with((int)send(c, "x", 1, 0), EPIPE),
+           "send after shutdown(SHUT_WR): EPIPE");
+    close(c);
+    close(s);
+    c = connected(PORT);
+    s = accept(lfd, NULL, NULL);
+    send(c, "unread", 6, 0);
+    usleep(20000);
+    close(s); /* with data unread: a reset */
+    usleep(20000);
+    first = (int)send(c, junk, sizeof(junk), 0);
+    err = errno;
+    tap_ok(first == -1 && (err == ECONNRESET || err == EPIPE) &&
+               fails_with((int)write(c, junk, sizeof(junk)), EPIPE),
+           "send to a peer that reset: ECONNRESET, then EPIPE");
+    close(c);
+}
+
 /* SO_ERROR says ECONNREFUSED only of a handshake answered by a reset:
  * a reading while the handshake runs does not change that, and a reset
  * after the connection was made is ECONNRESET. */
@@ -466,6 +492,7 @@ int main(void)
     select_closed();
     negative_timeout(lfd);
     end_of_file(lfd);
+    broken_pipe(lfd);
     connect_errors(lfd);
     close(lfd);
     connects();

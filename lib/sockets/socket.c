@@ -72,6 +72,13 @@ static long recv_result(int s, long r)
     return r == -ENOTCONN && (state[s] & SOCK_CONNECTED) ? 0 : r;
 }
 
+/* lwIP says ENOTCONN to a send on a connection shut down for writing or
+ * gone; POSIX and Linux say EPIPE (no SIGPIPE here). */
+static long send_result(int s, long r)
+{
+    return r == -ENOTCONN && (state[s] & SOCK_CONNECTED) ? -EPIPE : r;
+}
+
 static long sock_read(struct file *f, void *buf, unsigned long n)
 {
     int s = index_of(f);
@@ -81,7 +88,9 @@ static long sock_read(struct file *f, void *buf, unsigned long n)
 
 static long sock_write(struct file *f, const void *buf, unsigned long n)
 {
-    return result(lwip_send(index_of(f), buf, n, MSG_DONTWAIT));
+    int s = index_of(f);
+
+    return send_result(s, result(lwip_send(s, buf, n, MSG_DONTWAIT)));
 }
 
 /* What lwIP's own poll reads: data left from a partial read or queued,
@@ -269,11 +278,13 @@ static long try_recv(struct file *f, void *ctx)
 static long try_send(struct file *f, void *ctx)
 {
     struct transfer *t = ctx;
+    int s = index_of(f);
 
     for (;;) {
-        long r = result(lwip_sendto(index_of(f), t->buf + t->done,
-                                    t->n - t->done, t->flags | MSG_DONTWAIT,
-                                    t->addr, t->addrlen));
+        long r = send_result(s, result(lwip_sendto(s, t->buf + t->done,
+                                                   t->n - t->done,
+                                                   t->flags | MSG_DONTWAIT,
+                                                   t->addr, t->addrlen)));
 
         if (r <= 0)
             return r < 0 ? r : (long)t->done;
