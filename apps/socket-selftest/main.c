@@ -457,6 +457,11 @@ static void names(void)
                inet_ntop(AF_INET, &in, text, sizeof(text)) &&
                strcmp(text, "192.0.2.33") == 0,
            "inet_pton and inet_ntop round trip");
+    tap_ok(inet_pton(AF_INET, "127.1", &in) == 0 &&
+               inet_pton(AF_INET, "010.0.0.1", &in) == 0 &&
+               inet_pton(AF_INET, "0x7f.0.0.1", &in) == 0 &&
+               inet_pton(AF_INET, "192.0.2.1 ", &in) == 0,
+           "inet_pton takes only a dotted quad (POSIX): not 127.1, octal, hex, or a trailing space");
     tap_ok(inet_pton(AF_INET, "192.0.2.", &in) == 0 &&
                !inet_ntop(AF_INET, &in, text, 4) && errno == ENOSPC,
            "inet_pton of junk: 0; inet_ntop short of room: ENOSPC");

@@ -4,6 +4,9 @@
  */
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <stdint.h>
+#include <string.h>
+#include <tern/lwip_port.h>
 
 int getaddrinfo(const char *node, const char *service,
                 const struct addrinfo *hints, struct addrinfo **res)
@@ -41,9 +44,20 @@ const char *gai_strerror(int err)
     }
 }
 
+/* POSIX asks for ddd.ddd.ddd.ddd exactly; lwIP's inet_pton is its
+ * inet_aton, which reads "127.1", octal "010...", hex and anything after
+ * a space as some address.  An address filter written against inet_pton
+ * must not see 127.0.0.1 in "127.1". */
 int inet_pton(int af, const char *src, void *dst)
 {
-    return lwip_inet_pton(af, src, dst);
+    uint32_t addr;
+
+    if (af != AF_INET)
+        return lwip_inet_pton(af, src, dst); /* EAFNOSUPPORT */
+    if (parse_ipv4(src, &addr))
+        return 0;
+    memcpy(dst, &addr, sizeof(addr));
+    return 1;
 }
 
 const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
