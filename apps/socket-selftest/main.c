@@ -12,7 +12,8 @@
  * reader; poll over a socket, an eventfd and the console at once;
  * select (and EBADF); a negative SO_RCVTIMEO (no wait); end of file
  * that stays; EPIPE after SHUT_WR and after a reset; SO_ERROR's
- * ECONNREFUSED against ECONNRESET; UDP sendto/recvfrom; running out of
+ * ECONNREFUSED against ECONNRESET; recv with no connection
+ * (ENOTCONN, or 0 after a reset); UDP sendto/recvfrom; running out of
  * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
@@ -349,6 +350,38 @@ static void connect_errors(int lfd)
     close(fd);
 }
 
+/* A TCP socket with no connection has nothing to wait for: recv on one
+ * never connected is ENOTCONN at once, and after a reset was reported
+ * it is end of file (Linux), not a wait for ever (the timeouts only turn
+ * a hang into a failure here). */
+static void recv_no_connection(int lfd)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0), c, s, first, err, again;
+    struct timeval tv = {0, 500000};
+    char b;
+
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    tap_ok(fails_with((int)recv(fd, &b, 1, 0), ENOTCONN),
+           "recv on a TCP socket never connected: ENOTCONN");
+    close(fd);
+    c = connected(PORT);
+    s = accept(lfd, NULL, NULL);
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    send(c, "unread", 6, 0);
+    usleep(20000);
+    close(s); /* a reset */
+    usleep(20000);
+    first = (int)recv(c, &b, 1, 0);
+    err = errno;
+    /* lwIP says the reset twice (its pending error, then its message) */
+    for (int i = 0; i < 3; i++)
+        if (!fails_with(again = (int)recv(c, &b, 1, 0), ECONNRESET))
+            break;
+    tap_ok(first == -1 && err == ECONNRESET && again == 0,
+           "recv after a reset: ECONNRESET, then end of file");
+    close(c);
+}
+
 static void poll_mix(int lfd)
 {
     int c = connected(PORT), s = accept(lfd, NULL, NULL);
@@ -499,6 +532,7 @@ int main(void)
     end_of_file(lfd);
     broken_pipe(lfd);
     connect_errors(lfd);
+    recv_no_connection(lfd);
     close(lfd);
     connects();
     datagrams();

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <lwip/api.h>
+#include <lwip/tcp.h>
 #include <lwip/priv/sockets_priv.h>
 #include <tern/file.h>
 #include <tern/libc.h>
@@ -63,12 +64,27 @@ static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
     file_notify(by_index[s]);
 }
 
+/* lwIP's TCP netconn keeps its receive box open with no connection
+ * behind it (never connected; after a reset was reported), and a recv
+ * there says EAGAIN: a blocking one would wait for ever.  No connection
+ * (no PCB, or one still CLOSED) is ENOTCONN. */
+static long no_connection(int s, long r)
+{
+    struct netconn *conn = lwip_socket_dbg_get_socket(s)->conn;
+
+    if (r == -EAGAIN && NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
+        (!conn->pcb.tcp || conn->pcb.tcp->state == CLOSED))
+        return -ENOTCONN;
+    return r;
+}
+
 /* lwIP says ENOTCONN to a recv after the one that saw end of file (its
  * receive box is gone) and after a reset was reported; POSIX and Linux
  * say 0, end of file, again.  ENOTCONN stays for a socket never
  * connected. */
 static long recv_result(int s, long r)
 {
+    r = no_connection(s, r);
     return r == -ENOTCONN && (state[s] & SOCK_CONNECTED) ? 0 : r;
 }
 
