@@ -12,8 +12,8 @@
  * reader; poll over a socket, an eventfd and the console at once;
  * select (and EBADF); a negative SO_RCVTIMEO (no wait); end of file
  * that stays; EPIPE after SHUT_WR and after a reset; SO_ERROR's
- * ECONNREFUSED against ECONNRESET; recv with no connection
- * (ENOTCONN, or 0 after a reset); UDP sendto/recvfrom; running out of
+ * ECONNREFUSED against ECONNRESET; MSG_WAITALL; recv with no
+ * connection (ENOTCONN, or 0 after a reset); UDP sendto/recvfrom; running out of
  * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
@@ -350,6 +350,42 @@ static void connect_errors(int lfd)
     close(fd);
 }
 
+struct later {
+    int fd;
+    useconds_t after;
+};
+
+static void *send_world_later(void *arg)
+{
+    struct later *l = arg;
+
+    usleep(l->after);
+    send(l->fd, "world", 5, 0);
+    return NULL;
+}
+
+/* MSG_WAITALL: a blocking recv waits for the whole request (POSIX),
+ * across segments that arrive apart; end of file ends it early. */
+static void wait_all(int lfd)
+{
+    int c = connected(PORT), s = accept(lfd, NULL, NULL), r, eof;
+    struct later l = {c, 50000};
+    struct thread *t;
+    char buf[16] = {0};
+
+    send(c, "hello", 5, 0);
+    t = thread_create("later", send_world_later, &l, 0);
+    r = (int)recv(s, buf, 10, MSG_WAITALL);
+    thread_join(t, NULL);
+    send(c, "abc", 3, 0);
+    shutdown(c, SHUT_WR);
+    eof = (int)recv(s, buf + 10, 6, MSG_WAITALL);
+    tap_ok(r == 10 && eof == 3 && memcmp(buf, "helloworldabc", 13) == 0,
+           "recv MSG_WAITALL: all 10 bytes sent 50 ms apart; 3 of 6 at end of file");
+    close(c);
+    close(s);
+}
+
 /* A TCP socket with no connection has nothing to wait for: recv on one
  * never connected is ENOTCONN at once, and after a reset was reported
  * it is end of file (Linux), not a wait for ever (the timeouts only turn
@@ -532,6 +568,7 @@ int main(void)
     end_of_file(lfd);
     broken_pipe(lfd);
     connect_errors(lfd);
+    wait_all(lfd);
     recv_no_connection(lfd);
     close(lfd);
     connects();

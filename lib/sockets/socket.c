@@ -279,14 +279,38 @@ struct transfer {
     socklen_t addrlen;  /* sendto */
 };
 
+/* MSG_WAITALL on a blocking TCP socket: POSIX's recv waits for all n
+ * bytes (lwIP's ignores the flag). */
+static int waits_for_all(struct file *f, const struct transfer *t, int s)
+{
+    return (t->flags & MSG_WAITALL) &&
+           !(t->flags & (MSG_PEEK | MSG_DONTWAIT)) &&
+           !(f->flags & FILE_NONBLOCK) &&
+           NETCONNTYPE_GROUP(lwip_socket_dbg_get_socket(s)->conn->type) ==
+               NETCONN_TCP;
+}
+
+/* One recv, or with MSG_WAITALL as many as it takes to fill the buffer:
+ * end of file or an error after a part ends it with the part. */
 static long try_recv(struct file *f, void *ctx)
 {
     struct transfer *t = ctx;
-    int s = index_of(f);
+    int s = index_of(f), all = waits_for_all(f, t, s);
 
-    return recv_result(s, result(lwip_recvfrom(s, t->buf, t->n,
-                                               t->flags | MSG_DONTWAIT,
-                                               t->addr, t->len)));
+    for (;;) {
+        long r = recv_result(s, result(lwip_recvfrom(s, t->buf + t->done,
+                                                     t->n - t->done,
+                                                     t->flags | MSG_DONTWAIT,
+                                                     t->addr, t->len)));
+
+        if (!all)
+            return r;
+        if (r < 0)
+            return r == -EAGAIN || !t->done ? r : (long)t->done;
+        t->done += (size_t)r;
+        if (r == 0 || t->done == t->n)
+            return (long)t->done;
+    }
 }
 
 /* As much as lwIP takes now; a blocking send goes on until every byte
@@ -316,11 +340,14 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 {
     struct transfer t = {buf, n, 0, flags, addr, len, 0};
     struct file *f;
+    long r;
     int s;
 
     if (!(f = socket_file(fd, &s)))
         return -1;
-    return sys_result(file_io(f, try_recv, &t, 0, flags & MSG_DONTWAIT));
+    r = file_io(f, try_recv, &t, 0, flags & MSG_DONTWAIT);
+    /* MSG_WAITALL's timeout or a close after part of it: the part */
+    return sys_result(r < 0 && t.done ? (long)t.done : r);
 }
 
 ssize_t recv(int fd, void *buf, size_t n, int flags)
