@@ -1305,7 +1305,7 @@ def socket_tests():
     tests = [Boot("socket-selftest q35 BSD socket calls and errno on 127.0.0.1",
                   "socket-selftest", "q35",
                   append="tern.exit=debugexit", status=debug_exit(0),
-                  check=tap_all_ok(30))]
+                  check=tap_all_ok(42))]
     for machine, dev in (("pc", "virtio-net-pci"), ("q35", "virtio-net-pci"),
                          ("microvm", "virtio-net-device")):
         port = free_port()
