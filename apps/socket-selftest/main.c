@@ -13,8 +13,9 @@
  * select (and EBADF); a negative SO_RCVTIMEO (no wait); end of file
  * that stays; EPIPE after SHUT_WR and after a reset; SO_ERROR's
  * ECONNREFUSED against ECONNRESET; MSG_WAITALL; recv with no
- * connection (ENOTCONN, or 0 after a reset); UDP sendto/recvfrom; running out of
- * sockets (ENFILE) and coming back; inet_pton/ntop and numeric
+ * connection (ENOTCONN, or 0 after a reset); UDP sendto/recvfrom, and a
+ * flooded UDP socket that leaves others their datagrams; running out
+ * of sockets (ENFILE) and coming back; inet_pton/ntop and numeric
  * getaddrinfo.
  */
 #include <arpa/inet.h>
@@ -498,6 +499,33 @@ static void datagrams(void)
     close(v);
 }
 
+/* Datagrams wait in their socket's receive box, each in one of lwIP's
+ * netbufs: a socket nobody reads, however flooded, must not take the
+ * netbufs every other UDP socket needs. */
+static void datagram_flood(void)
+{
+    struct sockaddr_in a = loopback(PORT + 3), b = loopback(PORT + 4);
+    int u = socket(AF_INET, SOCK_DGRAM, 0), v = socket(AF_INET, SOCK_DGRAM, 0);
+    int tx = socket(AF_INET, SOCK_DGRAM, 0);
+    struct timeval tv = {0, 500000};
+    char buf[16];
+
+    bind(u, SA(a), sizeof(a));
+    bind(v, SA(b), sizeof(b));
+    for (int i = 0; i < 200; i++) {
+        sendto(tx, "flood", 5, 0, SA(a), sizeof(a));
+        if (i % 8 == 7)
+            usleep(1000); /* lwIP's loopback queue drains */
+    }
+    sendto(tx, "other", 5, 0, SA(b), sizeof(b));
+    setsockopt(v, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    tap_ok(recv(v, buf, sizeof(buf), 0) == 5,
+           "UDP: 200 datagrams unread on one socket; another still gets its own");
+    close(u);
+    close(v);
+    close(tx);
+}
+
 static void exhaustion(void)
 {
     static int fds[2048];
@@ -573,6 +601,7 @@ int main(void)
     close(lfd);
     connects();
     datagrams();
+    datagram_flood();
     exhaustion();
     names();
     return tap_done();

@@ -64,7 +64,12 @@
 #else
 #define MEMP_NUM_NETCONN CONFIG_LWIP_SOCKETS
 #endif
-#define MEMP_NUM_NETBUF 64
+/* A received datagram waits in its socket's receive box in a netbuf from
+ * one pool: with fewer than every box can hold, one flooded socket that
+ * nobody reads took them all (64 with boxes of 64) and every other UDP
+ * socket lost its datagrams.  32 bytes each: 34 KiB of .bss. */
+#define MEMP_NUM_NETBUF (MEMP_NUM_UDP_PCB * DEFAULT_UDP_RECVMBOX_SIZE + \
+                         MEMP_NUM_RAW_PCB * DEFAULT_RAW_RECVMBOX_SIZE)
 #define MEMP_NUM_TCPIP_MSG_API 64
 #define MEMP_NUM_TCPIP_MSG_INPKT CONFIG_LWIP_RX_MSGS
 #define MEMP_NUM_ARP_QUEUE 64
