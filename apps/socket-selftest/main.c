@@ -13,10 +13,11 @@
  * select (and EBADF); a negative SO_RCVTIMEO (no wait); end of file
  * that stays; EPIPE after SHUT_WR and after a reset; SO_ERROR's
  * ECONNREFUSED against ECONNRESET; MSG_WAITALL; recv with no
- * connection (ENOTCONN, or 0 after a reset); UDP sendto/recvfrom, and a
- * flooded UDP socket that leaves others their datagrams; running out
- * of sockets (ENFILE) and coming back; inet_pton/ntop and numeric
- * getaddrinfo.
+ * connection (ENOTCONN, or 0 after a reset); accept with the
+ * descriptor table full (EMFILE, connection closed); UDP
+ * sendto/recvfrom, and a flooded UDP socket that leaves others their
+ * datagrams; running out of sockets (ENFILE) and coming back;
+ * inet_pton/ntop and numeric getaddrinfo.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -419,6 +420,35 @@ static void recv_no_connection(int lfd)
     close(c);
 }
 
+/* accept with every descriptor taken: EMFILE, and the connection it
+ * took from lwIP is closed (the client sees end of file), not leaked;
+ * with room again, accept works. */
+static void accept_table_full(int lfd)
+{
+    static int fill[8192];
+    struct timeval tv = {2, 0};
+    int n = 0, c, s, err, eof, again;
+    char b;
+
+    c = connected(PORT);
+    while (n < 8192 && (fill[n] = eventfd(0, 0)) >= 0)
+        n++;
+    s = accept(lfd, NULL, NULL);
+    err = errno;
+    while (n > 0)
+        close(fill[--n]);
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    eof = (int)recv(c, &b, 1, 0);
+    close(c);
+    c = connected(PORT);
+    again = accept(lfd, NULL, NULL);
+    tap_ok(s == -1 && err == EMFILE && eof == 0 && again >= 0,
+           "accept with the descriptor table full: EMFILE, the client sees "
+           "the close; then accept works");
+    close(c);
+    close(again);
+}
+
 static void poll_mix(int lfd)
 {
     int c = connected(PORT), s = accept(lfd, NULL, NULL);
@@ -598,6 +628,7 @@ int main(void)
     connect_errors(lfd);
     wait_all(lfd);
     recv_no_connection(lfd);
+    accept_table_full(lfd);
     close(lfd);
     connects();
     datagrams();
