@@ -396,11 +396,15 @@ static void recv_no_connection(int lfd)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0), c, s, first, err, again;
     struct timeval tv = {0, 500000};
+    struct pollfd p;
     char b;
 
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     tap_ok(fails_with((int)recv(fd, &b, 1, 0), ENOTCONN),
            "recv on a TCP socket never connected: ENOTCONN");
+    p = (struct pollfd){fd, POLLIN | POLLOUT, 0};
+    tap_ok(poll(&p, 1, 500) == 1 && p.revents == (POLLOUT | POLLHUP),
+           "poll on a TCP socket never connected: POLLOUT|POLLHUP at once");
     close(fd);
     c = connected(PORT);
     s = accept(lfd, NULL, NULL);

@@ -64,16 +64,21 @@ static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
     file_notify(by_index[s]);
 }
 
+/* No connection behind a TCP socket: none made yet and none being made,
+ * or gone (reset, closed both ways).  Not a listener (LISTEN). */
+static int tcp_unconnected(struct netconn *conn)
+{
+    return NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
+           (!conn->pcb.tcp || conn->pcb.tcp->state == CLOSED);
+}
+
 /* lwIP's TCP netconn keeps its receive box open with no connection
  * behind it (never connected; after a reset was reported), and a recv
  * there says EAGAIN: a blocking one would wait for ever.  No connection
  * (no PCB, or one still CLOSED) is ENOTCONN. */
 static long no_connection(int s, long r)
 {
-    struct netconn *conn = lwip_socket_dbg_get_socket(s)->conn;
-
-    if (r == -EAGAIN && NETCONNTYPE_GROUP(conn->type) == NETCONN_TCP &&
-        (!conn->pcb.tcp || conn->pcb.tcp->state == CLOSED))
+    if (r == -EAGAIN && tcp_unconnected(lwip_socket_dbg_get_socket(s)->conn))
         return -ENOTCONN;
     return r;
 }
@@ -110,7 +115,10 @@ static long sock_write(struct file *f, const void *buf, unsigned long n)
 }
 
 /* What lwIP's own poll reads: data left from a partial read or queued,
- * a pending connection on a listener, room to send, an error. */
+ * a pending connection on a listener, room to send, an error.  And as
+ * Linux says of a TCP socket with no connection, hang-up and writable
+ * (nothing would wait): a poll on one never connected returns at once
+ * instead of never. */
 static unsigned sock_poll(struct file *f)
 {
     struct lwip_sock *ls = lwip_socket_dbg_get_socket(index_of(f));
@@ -122,6 +130,8 @@ static unsigned sock_poll(struct file *f)
         r |= FILE_WRITABLE;
     if (ls->errevent)
         r |= FILE_ERROR;
+    if (tcp_unconnected(ls->conn))
+        r |= FILE_HANGUP | FILE_WRITABLE;
     return r;
 }
 
