@@ -54,8 +54,6 @@
  * older) PCBs as a full pool did; SYNs past a listener's backlog are
  * dropped; sockets are bounded below. */
 #define MEMP_MEM_MALLOC 1
-#define MEMP_NUM_UDP_PCB 16
-#define MEMP_NUM_RAW_PCB 4
 /* One netconn per socket, and a socket needs a descriptor: no more than
  * the table holds (lwIP also wants FD_SETSIZE, which is CONFIG_FD_MAX,
  * to cover them).  lwIP's socket array (24 bytes each) is in .bss. */
@@ -64,18 +62,11 @@
 #else
 #define MEMP_NUM_NETCONN CONFIG_LWIP_SOCKETS
 #endif
-/* A received datagram waits in its socket's receive box in a netbuf from
- * one pool: with fewer than every box can hold, one flooded socket that
- * nobody reads took them all (64 with boxes of 64) and every other UDP
- * socket lost its datagrams.  32 bytes each: 34 KiB of .bss. */
-#define MEMP_NUM_NETBUF (MEMP_NUM_UDP_PCB * DEFAULT_UDP_RECVMBOX_SIZE + \
-                         MEMP_NUM_RAW_PCB * DEFAULT_RAW_RECVMBOX_SIZE)
-#define MEMP_NUM_TCPIP_MSG_API 64
-#define MEMP_NUM_TCPIP_MSG_INPKT CONFIG_LWIP_RX_MSGS
-#define MEMP_NUM_ARP_QUEUE 64
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
-#define MEMP_NUM_REASSDATA 8
-#define MEMP_NUM_FRAG_PBUF 32
+/* lwIP's other MEMP_NUM_* counts (netbufs, messages, ARP queue entries,
+ * reassembly records, UDP and raw PCBs) mean nothing with MEMP_MEM_MALLOC:
+ * each is a heap allocation under the cap, and each socket's receive box
+ * bounds its share (a flooded UDP socket nobody reads holds 64 datagrams
+ * and leaves the rest for the others: socket-selftest checks it). */
 /* No pbuf pool: lwIP's core allocates PBUF_RAM only, and received
  * frames take heap pbufs of their exact size (netif.c), so a fixed pool
  * would be .bss nobody uses. */
