@@ -193,6 +193,14 @@ run-xen: setup
 # Pure logic: parsers and data structures that call nothing of the
 # kernel's, so the fuzz targets link them alone.
 PURE_SRCS := \
+  apps/httpd/access_log.c \
+  apps/httpd/http_cond.c \
+  apps/httpd/http_date.c \
+  apps/httpd/http_parse.c \
+  apps/httpd/respond.c \
+  apps/httpd/site.c \
+  apps/httpd/tar.c \
+  apps/httpd/url.c \
   apps/pvhload/build.c \
   apps/pvhload/elf.c \
   apps/pvhload/place.c \
@@ -257,7 +265,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude $(INTERNAL_INC)
 UNIT_BIN := $(BUILD)/tests/unit-tests
 # One libFuzzer target per tests/fuzz/fuzz_<name>.c, built as fuzz-<name>:
 # those over the pure sources, and lwIP's input path (its own rule below).
-FUZZ_PURE_NAMES := start_info acpi e820 cmdline elf mmio_dsdt pci virtqueue netparam
+FUZZ_PURE_NAMES := start_info acpi e820 cmdline elf mmio_dsdt pci virtqueue netparam \
+  http_parse tar
 FUZZ_NAMES := $(FUZZ_PURE_NAMES) lwip_frames
 FUZZ_BINS := $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/fuzz-$(subst _,-,$(n)))
 

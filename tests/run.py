@@ -96,7 +96,9 @@ FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
                 ("pci", "PCI enumeration and virtio PCI layout", 0.5),
                 ("virtqueue", "virtqueue against a lying device", 0.5),
                 ("netparam", "net.* address parser against inet_pton", 0.2),
-                ("lwip_frames", "lwIP's input path against Ethernet frames", 1.0))
+                ("lwip_frames", "lwIP's input path against Ethernet frames", 1.0),
+                ("http_parse", "httpd request parser and responses", 0.5),
+                ("tar", "httpd tar reader and site index", 0.5))
 
 
 def run_fuzz(res):

@@ -12,6 +12,9 @@ elf: minimal PVH kernels like the unit tests' (tests/unit/test_pvhload.c).
 virtqueue: honest traffic, a full ring, lying used idx and id, as
 fuzz_virtqueue.c reads its input.  netparam: net.* values, good and bad.
 lwip_frames: a peer's conversations with lwIP (lwip_seeds.py).
+http_parse: requests as curl and browsers send them, pipelined, with
+bodies, and a few broken ones.  tar: small sites as scripts/pack-site
+packs them.
 """
 import os
 import struct
@@ -311,11 +314,58 @@ def virtqueue_seeds():
     }
 
 
+# ---- httpd requests and site archives (apps/httpd) -------------------------
+def http_parse_seeds():
+    host = b"Host: 127.0.0.1:8080\r\n"
+    return {
+        "curl": b"GET / HTTP/1.1\r\n" + host +
+        b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n",
+        "head-10": b"HEAD /index.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        "conditional": b"GET /a/ HTTP/1.1\r\n" + host +
+        b"If-None-Match: W/\"1\", \"6955b900-12\"\r\n"
+        b"If-Modified-Since: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\n",
+        "range": b"GET /index.html HTTP/1.1\r\n" + host +
+        b"Range: bytes=2-5\r\nIf-Range: \"6955b900-12\"\r\n\r\n",
+        "pipelined": (b"GET /a HTTP/1.1\r\n" + host + b"\r\n") * 3,
+        "chunked": b"GET / HTTP/1.1\r\n" + host +
+        b"Transfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n",
+        "length": b"GET / HTTP/1.1\r\n" + host + b"Content-Length: 3\r\n\r\nabc",
+        "post": b"POST /form HTTP/1.1\r\n" + host + b"\r\n",
+        "encoded": b"GET /%2e%2e/a%20b?q=%00 HTTP/1.1\r\n" + host + b"\r\n",
+    }
+
+
+def tar_seeds():
+    import io
+    import tarfile
+
+    def pack(entries):
+        out = io.BytesIO()
+        with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as t:
+            for name, data in entries:
+                info = tarfile.TarInfo(name)
+                info.mtime = 1767225600
+                if data is None:
+                    info.type = tarfile.DIRTYPE
+                    t.addfile(info)
+                else:
+                    info.size = len(data)
+                    t.addfile(info, io.BytesIO(data))
+        return out.getvalue()
+
+    site = [("./", None), ("./index.html", b"<html>hi</html>\n"),
+            ("./css/", None), ("./css/a.css", b"p { }\n"),
+            ("./docs/notes.txt", b"notes\n" * 100)]
+    return {"site": pack(site), "one": pack([("a", b"x" * 513)]),
+            "empty": b"\0" * 1024}
+
+
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
          "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds,
          "virtqueue": virtqueue_seeds, "netparam": netparam_seeds,
-         "lwip_frames": lwip_seeds.lwip_frames_seeds}
+         "lwip_frames": lwip_seeds.lwip_frames_seeds,
+         "http_parse": http_parse_seeds, "tar": tar_seeds}
 
 
 def main(outdir, targets):
