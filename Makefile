@@ -22,6 +22,11 @@ XEN_INCLUDE := /usr/include/xen
 FUZZ_SECONDS ?= 60
 
 APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
+# Apps whose image cannot link yet, left out of `make images` (and so of
+# `make test`): httpd needs the BSD sockets of issue 14 part 2.  Its
+# portable code is tested on the host meanwhile (scripts/host-app httpd).
+APPS_WAITING := httpd
+IMAGE_APPS := $(filter-out $(APPS_WAITING),$(APPS))
 export TERN_APP := $(APP)
 
 ifeq ($(filter $(APP),$(APPS)),)
@@ -32,7 +37,7 @@ ifeq ($(wildcard $(DEFCONFIG)),)
 $(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
-.PHONY: print-app-cflags all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
+.PHONY: httpd-site print-app-cflags all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
 all: $(IMAGE)
 
 # ---- configuration (kconfiglib) --------------------------------------------
@@ -166,6 +171,17 @@ $(IMAGE): $(OBJS) $(O)/syms-empty.o arch/x86_64/linker.ld scripts/gen-symbols
 	@scripts/check-image $@
 
 -include $(OBJS:.o=.d)
+
+# ---- httpd's demo site, packed reproducibly (docs/httpd.md) ------------------
+HTTPD_SITE := $(BUILD)/httpd/site.tar
+$(HTTPD_SITE): scripts/pack-site $(shell find apps/httpd/site 2>/dev/null)
+	@echo "  PACK    $@"
+	@scripts/pack-site apps/httpd/site $@
+
+httpd-site: $(HTTPD_SITE)
+ifeq ($(APP),httpd)
+all: $(HTTPD_SITE)
+endif
 
 # ---- running ----------------------------------------------------------------
 setup:
@@ -321,7 +337,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 images:
-	@for a in $(APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
+	@for a in $(IMAGE_APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
 
 test: images $(UNIT_BIN)
 	@if command -v clang >/dev/null; then \

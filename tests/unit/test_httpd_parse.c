@@ -249,5 +249,7 @@ TEST(httpd_chunked_bad)
     CHECK(chunked_bytewise("1;\x01\r\n", 5, &at) == -400);
     /* sizes that would overflow, or pass the cap */
     CHECK(chunked_bytewise("ffffffffffffffffff\r\n", 20, &at) == -413);
+    /* 17 digits that would wrap to 1 in 64 bits */
+    CHECK(chunked_bytewise("10000000000000001\r\nx", 20, &at) == -413);
     CHECK(http_chunked_feed(&c, "10001\r\n", 7, &used, HTTP_MAX_BODY) == -413);
 }
