@@ -3,7 +3,8 @@
 
 Runs, in order: the host unit tests, a short run of each fuzz target
 (start_info, ACPI tables, E820, command line, pvhload's ELF), build-system
-checks, then the boot tests in parallel under QEMU (TCG).  Each boot test reads what the guest printed on COM1 and QEMU's exit
+checks, httpd's host build checked over 127.0.0.1 (tests/httpd_check.py),
+then the boot tests in parallel under QEMU (TCG).  Each boot test reads what the guest printed on COM1 and QEMU's exit
 status.  The last line is "N passed, N failed, N skipped".
 Network tests that need more than QEMU's user network run over a tap in
 a private network namespace each (tests/netns.py, NetnsBoot): skipped,
@@ -122,6 +123,29 @@ def run_fuzz(res):
         if runs:
             print(f"     fuzz {name}: {runs.group(1)} executions in {seconds}s")
         res.report(f"fuzz {what}", ok, p.stderr[-3000:], time.time() - t)
+
+
+# ---- httpd's portable code as a Linux program --------------------------------
+def run_httpd_host(res):
+    """tests/httpd_check.py --launch: apps/httpd built for the host
+    (ASan, UBSan) serving a test site on 127.0.0.1, checked with curl and
+    raw sockets.  The same checks run against the guest with --base."""
+    if not shutil.which("curl"):
+        res.report("httpd host", False, skip="curl not installed")
+        return
+    t = time.time()
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tests/httpd_check.py"),
+                        "--launch"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    seen = 0
+    for line in p.stdout.splitlines():
+        m = re.match(r"(not ok|ok) \d+ - (.*)", line)
+        if m:
+            seen += 1
+            res.report("httpd host: " + m.group(2).split(": ")[0],
+                       m.group(1) == "ok", line)
+    if p.returncode != 0 and seen == 0 or "Traceback" in p.stderr:
+        res.report("httpd host check", False, p.stderr[-2000:], time.time() - t)
 
 
 # ---- build-system checks -----------------------------------------------------
@@ -2258,6 +2282,8 @@ def main():
         run_unit(res)
         run_fuzz(res)
         run_build_checks(res)
+    if not ONLY or ONLY in "httpd host":
+        run_httpd_host(res)
     run_boots(res)
     print(f"tests took {time.time() - t:.0f}s")
     print(f"{res.passed} passed, {res.failed} failed, {res.skipped} skipped")
