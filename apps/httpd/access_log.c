@@ -36,16 +36,16 @@ size_t access_log_line(char *out, const char *host, int64_t now,
                        const char *req, size_t req_len, int status,
                        uint64_t bytes)
 {
-    char date[32], line[REQ_SHOWN + 8];
+    char date[32], line[REQ_SHOWN + 8], size[24] = "-"; /* CLF: "-" for 0 */
     int n;
 
     http_date_clf(now, date);
     escape(line, req, req_len);
     if (bytes)
-        n = snprintf(out, ACCESS_LOG_MAX, "%.64s - - [%s] \"%s\" %d %" PRIu64 "\n",
-                     host, date, line, status, bytes);
-    else /* CLF writes "-" for no body */
-        n = snprintf(out, ACCESS_LOG_MAX, "%.64s - - [%s] \"%s\" %d -\n", host,
-                     date, line, status);
-    return n < 0 ? 0 : (size_t)n >= ACCESS_LOG_MAX ? ACCESS_LOG_MAX - 1 : (size_t)n;
+        snprintf(size, sizeof size, "%" PRIu64, bytes);
+    n = snprintf(out, ACCESS_LOG_MAX, "%.64s - - [%s] \"%s\" %d %s\n", host,
+                 date, line, status, size);
+    if (n < 0)
+        return 0;
+    return (size_t)n >= ACCESS_LOG_MAX ? ACCESS_LOG_MAX - 1 : (size_t)n;
 }

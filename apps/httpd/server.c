@@ -91,7 +91,7 @@ static const char *date_now(struct server *s)
     return s->date;
 }
 
-static void log_request(struct server *s, struct conn *c, const char *line,
+static void log_request(struct server *s, const char *peer, const char *line,
                         size_t line_len, int status, uint64_t bytes)
 {
     char buf[ACCESS_LOG_MAX];
@@ -99,7 +99,7 @@ static void log_request(struct server *s, struct conn *c, const char *line,
 
     if (!s->cfg->access_log)
         return;
-    n = access_log_line(buf, c->peer, (int64_t)time(NULL), line, line_len,
+    n = access_log_line(buf, peer, (int64_t)time(NULL), line, line_len,
                         status, bytes);
     fwrite(buf, 1, n, stdout);
 }
@@ -161,7 +161,7 @@ static void refuse(struct server *s, struct conn *c, int status,
 
     reply_error(status, date_now(s), req->line.len &&
                 req->method == HTTP_HEAD, c->out, &rep);
-    log_request(s, c, c->in + req->line.off, req->line.len, status,
+    log_request(s, c->peer, c->in + req->line.off, req->line.len, status,
                 rep.bytes);
     start_write(s, c, &rep);
 }
@@ -173,8 +173,8 @@ static void answer(struct server *s, struct conn *c)
     struct reply rep;
 
     reply_request(s->cfg->site, c->in, &c->req, date_now(s), c->out, &rep);
-    log_request(s, c, c->in + c->req.line.off, c->req.line.len, rep.status,
-                rep.bytes);
+    log_request(s, c->peer, c->in + c->req.line.off, c->req.line.len,
+                rep.status, rep.bytes);
     drop_input(c, c->head_len);
     start_write(s, c, &rep);
 }
@@ -286,7 +286,8 @@ static int on_writable(struct server *s, struct conn *c)
 
         if (st <= 0)
             return st;
-        /* Pipelined requests: answer several per turn, not unboundedly. */
+        /* Pipelined requests: several answers per turn, not unboundedly;
+         * the next POLLOUT (at once: nothing is pending) goes on. */
         if (turns == 8)
             return 0;
         response_done(s, c);
@@ -327,7 +328,7 @@ static void on_timeout(struct server *s, struct conn *c)
     if (c->state == READ && (c->in_len || !c->served)) {
         /* Best effort, one send: this peer has had its chance. */
         if (send(c->fd, msg, sizeof msg - 1, 0) > 0)
-            log_request(s, c, c->in, 0, 408, 0);
+            log_request(s, c->peer, c->in, 0, 408, 0);
     }
 }
 
@@ -346,13 +347,10 @@ static void refuse_busy(struct server *s, int fd, const char *peer)
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
         "Retry-After: 1\r\nConnection: close\r\n\r\n";
     char drop[512];
-    struct conn fake;
 
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-    if (send(fd, msg, sizeof msg - 1, 0) > 0) {
-        snprintf(fake.peer, sizeof fake.peer, "%s", peer);
-        log_request(s, &fake, "", 0, 503, 0);
-    }
+    if (send(fd, msg, sizeof msg - 1, 0) > 0)
+        log_request(s, peer, "", 0, 503, 0);
     shutdown(fd, SHUT_WR);
     /* Input already here would turn the close into a reset that could
      * destroy the 503 before the peer reads it: read it first. */

@@ -94,7 +94,8 @@ static void dedupe(struct site *s)
     if (s->count) /* qsort of NULL, even empty, is undefined */
         qsort(s->files, s->count, sizeof *s->files, by_path);
     for (size_t i = 0; i < s->count; i++) {
-        if (i + 1 < s->count && !strcmp(s->files[i].path, s->files[i + 1].path)) {
+        if (i + 1 < s->count &&
+            !strcmp(s->files[i].path, s->files[i + 1].path)) {
             free(s->files[i].path);
             continue;
         }

@@ -51,7 +51,8 @@ long url_to_path(const char *t, size_t n, char *out, size_t outsz, int *dir)
         int c = (unsigned char)t[i++];
 
         if (c == '%') {
-            int hi = i + 1 < n ? hex(t[i]) : -1, lo = hi >= 0 ? hex(t[i + 1]) : -1;
+            int hi = i + 1 < n ? hex(t[i]) : -1;
+            int lo = hi >= 0 ? hex(t[i + 1]) : -1;
 
             if (lo < 0)
                 return -1;
