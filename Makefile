@@ -25,8 +25,6 @@ APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
 # Apps whose image cannot link yet, left out of `make images` (and so of
 # `make test`): httpd needs the BSD sockets of issue 14 part 2.  Its
 # portable code is tested on the host meanwhile (scripts/host-app httpd).
-APPS_WAITING := httpd
-IMAGE_APPS := $(filter-out $(APPS_WAITING),$(APPS))
 export TERN_APP := $(APP)
 
 ifeq ($(filter $(APP),$(APPS)),)
@@ -174,7 +172,7 @@ $(IMAGE): $(OBJS) $(O)/syms-empty.o arch/x86_64/linker.ld scripts/gen-symbols
 
 # ---- httpd's demo site, packed reproducibly (docs/httpd.md) ------------------
 HTTPD_SITE := $(BUILD)/httpd/site.tar
-$(HTTPD_SITE): scripts/pack-site $(shell find apps/httpd/site 2>/dev/null)
+$(HTTPD_SITE): scripts/pack-site $(shell find apps/httpd/site -type f 2>/dev/null)
 	@echo "  PACK    $@"
 	@scripts/pack-site apps/httpd/site $@
 
@@ -337,7 +335,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 images:
-	@for a in $(IMAGE_APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
+	@for a in $(APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
 
 test: images $(UNIT_BIN)
 	@if command -v clang >/dev/null; then \

@@ -112,7 +112,7 @@ int main(void)
     int port = (int)setting("PORT", platform_default_port, 1, 65535);
     void *archive;
 
-    platform_init();
+    httpd_platform_init();
     cfg.max_conns = (int)setting("MAX_CONNS", 64, 1, 4096);
     cfg.idle_ms = setting("IDLE_MS", 10000, 10, 3600000);
     cfg.access_log = (int)setting("ACCESS_LOG", 1, 0, 1);

@@ -7,6 +7,6 @@ extern const int platform_default_port;
 extern const char platform_default_site[];
 extern const char platform_default_bind[];
 
-void platform_init(void);
+void httpd_platform_init(void);
 
 #endif

@@ -9,7 +9,7 @@ const int platform_default_port = 8080;
 const char platform_default_site[] = "build/httpd/site.tar";
 const char platform_default_bind[] = "127.0.0.1";
 
-void platform_init(void)
+void httpd_platform_init(void)
 {
     signal(SIGPIPE, SIG_IGN);
 }

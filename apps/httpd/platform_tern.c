@@ -5,6 +5,6 @@ const int platform_default_port = 80;
 const char platform_default_site[] = "/modules/0";
 const char platform_default_bind[] = "0.0.0.0";
 
-void platform_init(void)
+void httpd_platform_init(void)
 {
 }
