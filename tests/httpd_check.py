@@ -5,6 +5,8 @@
                                              (scripts/host-app httpd), pack
                                              a test site, serve it on
                                              127.0.0.1, check, stop
+    tests/httpd_check.py --pack SITE.tar     pack the test site only (for a
+                                             guest to serve as its module)
     tests/httpd_check.py --base URL --tar SITE.tar [--idle-ms N]
                                              check a server already running
                                              (the Tern guest) that serves
@@ -435,6 +437,16 @@ def make_test_site(folder):
     open(os.path.join(folder, "files/empty.txt"), "w").close()
 
 
+def pack_test_site(tar):
+    work = tempfile.mkdtemp(prefix="httpd-site-")
+    try:
+        make_test_site(os.path.join(work, "site"))
+        subprocess.run([os.path.join(ROOT, "scripts/pack-site"),
+                        os.path.join(work, "site"), tar], check=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -490,11 +502,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--launch", action="store_true")
+    ap.add_argument("--pack", help="only pack the test site into this tar")
     ap.add_argument("--base", help="e.g. http://10.0.0.2:80")
     ap.add_argument("--tar", help="the archive the server serves")
     ap.add_argument("--idle-ms", type=int, default=None)
     ap.add_argument("--max-conns", type=int, default=64)
     args = ap.parse_args()
+    if args.pack:
+        pack_test_site(args.pack)
+        return 0
     if args.launch:
         args.idle_ms = args.idle_ms or 1500
         launch(args)

@@ -2,6 +2,7 @@
  * httpd: a static web server for a site packed in a tar archive.
  * Settings are KEY=VALUE words (Tern: before "--" on the command line;
  * host build: the environment): PORT, BIND, SITE, MAX_CONNS, IDLE_MS,
+ * SEND_TIMEOUT_MS,
  * ACCESS_LOG.  docs/httpd.md describes them.
  */
 #include <arpa/inet.h>
@@ -115,6 +116,7 @@ int main(void)
     httpd_platform_init();
     cfg.max_conns = (int)setting("MAX_CONNS", 64, 1, 4096);
     cfg.idle_ms = setting("IDLE_MS", 10000, 10, 3600000);
+    cfg.send_ms = setting("SEND_TIMEOUT_MS", 60000, 10, 3600000);
     cfg.access_log = (int)setting("ACCESS_LOG", 1, 0, 1);
     archive = read_file(path, &len);
     if (site_build(&site, archive, len, err, sizeof err)) {

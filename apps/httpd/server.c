@@ -8,8 +8,11 @@
  *   READ    waiting for a whole request head; its deadline is fixed when
  *           the wait begins and is not moved by bytes that arrive, so a
  *           client sending a byte a second is dropped like a silent one
- *   WRITE   sending a response; resumed on POLLOUT; the deadline moves
- *           with each send that makes progress
+ *   WRITE   sending a response; resumed on POLLOUT; the deadline
+ *           (SEND_TIMEOUT_MS, as nginx's send_timeout: a loaded link
+ *           may stall a response for a retransmission's second or more,
+ *           which IDLE_MS, a request's budget, would cut) moves with
+ *           each send that makes progress
  *   BODY    discarding a request body (GET/HEAD bodies mean nothing)
  *   LINGER  after a response that closes: our side is shut, the peer's
  *           late bytes are read and dropped until it closes, so that
@@ -144,7 +147,7 @@ static void start_write(struct server *s, struct conn *c,
     }
     c->close_after = !rep->keep_alive;
     c->state = WRITE;
-    c->deadline = s->now_ms + s->cfg->idle_ms;
+    c->deadline = s->now_ms + s->cfg->send_ms;
     c->served++;
 }
 
@@ -261,7 +264,7 @@ static int send_pending(struct server *s, struct conn *c)
             c->out_sent += (size_t)w;
         else
             c->body_sent += (uint64_t)w;
-        c->deadline = s->now_ms + s->cfg->idle_ms;
+        c->deadline = s->now_ms + s->cfg->send_ms;
     }
     return 1;
 }

@@ -10,6 +10,7 @@ struct server_config {
     int listen_fd;    /* bound, listening, non-blocking */
     int max_conns;    /* beyond it: 503 and close */
     int64_t idle_ms;  /* a request must arrive whole within this */
+    int64_t send_ms;  /* a response stalled this long is dropped */
     int access_log;   /* one line per request on stdout */
 };
 
