@@ -32,7 +32,7 @@ LWIP_INC := -I$(LWIP_SRC)/include -Ilib/lwip/port
 $(O)/obj/lib/lwip/%: KERNEL_CFLAGS += $(LWIP_INC)
 # lwIP's own files keep -Werror too; the flags below relax only what its
 # code does on purpose (none needed so far with gcc 12).
-$(O)/obj/$(LWIP_SRC)/%: KERNEL_CFLAGS += $(LWIP_INC)
+$(O)/obj/$(LWIP_SRC)/%: KERNEL_CFLAGS += $(LWIP_INC) -Os
 
 ifeq ($(CONFIG_LWIP),y)
 # Apps in an lwIP image see lwIP's API headers (netconn, raw, ip_addr).

@@ -93,6 +93,17 @@ def qemu(image, machine="pc", mem="64M", append="", initrd=None, extra=(),
 
 
 # ---- 1. sizes -------------------------------------------------------------
+def loaded_bytes(path):
+    """The guest-physical range the image takes once loaded: from its
+    first loadable byte to the end of .bss (what the 512 KB target of
+    issue 14 means), not the file's size."""
+    out = subprocess.run(["readelf", "-lW", path], capture_output=True,
+                         text=True).stdout
+    segs = [(int(m.group(1), 16), int(m.group(2), 16)) for m in re.finditer(
+        r"^\s*LOAD\s+\S+\s+(0x[0-9a-f]+)\s+\S+\s+\S+\s+(0x[0-9a-f]+)", out, re.M)]
+    return max(a + n for a, n in segs) - min(a for a, _ in segs) if segs else 0
+
+
 def sizes():
     step("sizes", "image sizes")
     rows = {}
@@ -105,6 +116,7 @@ def sizes():
         stripped = os.path.join(OUT, f"{image}.stripped")
         subprocess.run(["strip", "-o", stripped, path], check=True)
         rows[image] = {"file": os.path.getsize(path),
+                       "loaded": loaded_bytes(path),
                        "stripped": os.path.getsize(stripped),
                        "text": int(out[0]), "data": int(out[1]),
                        "bss": int(out[2])}
