@@ -215,6 +215,14 @@ PURE_SRCS := \
   apps/httpd/site.c \
   apps/httpd/tar.c \
   apps/httpd/url.c \
+  apps/kv/commands.c \
+  apps/kv/crc32c.c \
+  apps/kv/mem.c \
+  apps/kv/reply.c \
+  apps/kv/resp.c \
+  apps/kv/settings.c \
+  apps/kv/snapshot.c \
+  apps/kv/store.c \
   apps/pvhload/build.c \
   apps/pvhload/elf.c \
   apps/pvhload/place.c \
