@@ -288,7 +288,7 @@ UNIT_BIN := $(BUILD)/tests/unit-tests
 # One libFuzzer target per tests/fuzz/fuzz_<name>.c, built as fuzz-<name>:
 # those over the pure sources, and lwIP's input path (its own rule below).
 FUZZ_PURE_NAMES := start_info acpi e820 cmdline elf mmio_dsdt pci virtqueue netparam \
-  http_parse tar
+  http_parse tar kv_resp kv_snapshot
 FUZZ_NAMES := $(FUZZ_PURE_NAMES) lwip_frames
 FUZZ_BINS := $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/fuzz-$(subst _,-,$(n)))
 

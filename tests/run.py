@@ -99,7 +99,9 @@ FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
                 ("netparam", "net.* address parser against inet_pton", 0.2),
                 ("lwip_frames", "lwIP's input path against Ethernet frames", 1.0),
                 ("http_parse", "httpd request parser and responses", 0.5),
-                ("tar", "httpd tar reader and site index", 0.5))
+                ("tar", "httpd tar reader and site index", 0.5),
+                ("kv_resp", "kv RESP parser and commands", 0.5),
+                ("kv_snapshot", "kv snapshot loader", 0.5))
 
 
 def run_fuzz(res):

@@ -92,15 +92,17 @@ static int add_arg(struct resp_parser *p, size_t off, size_t len)
 }
 
 /* The line at buf[p->pos..]: its length up to "\r", or -1 when the "\r\n"
- * has not arrived. *bad is set when "\r" is not followed by "\n". */
+ * has not arrived, with *seen the length it has at least. *bad is set
+ * when "\r" is not followed by "\n". */
 static long long line_end(const struct resp_parser *p, const char *buf,
-                          size_t len, int *bad)
+                          size_t len, size_t *seen, int *bad)
 {
     const char *s = buf + p->pos, *cr;
     size_t avail = len - p->pos;
 
     *bad = 0;
     cr = memchr(s, '\r', avail);
+    *seen = cr ? (size_t)(cr - s) : avail;
     if (!cr || (size_t)(cr - s) + 1 >= avail)
         return -1;
     *bad = cr[1] != '\n';
@@ -111,12 +113,15 @@ static enum resp_status multibulk_count(struct resp_parser *p,
                                         const char *buf, size_t len)
 {
     int bad;
-    long long n, end = line_end(p, buf, len, &bad);
+    size_t seen;
+    long long n, end = line_end(p, buf, len, &seen, &bad);
 
+    /* a line longer than the limit fails whether or not its end came in
+     * the same read: the verdict does not depend on how input is cut */
+    if (seen > RESP_INLINE_MAX)
+        return fail(p, "too big mbulk count string");
     if (end < 0)
-        return len - p->pos > RESP_INLINE_MAX
-                   ? fail(p, "too big mbulk count string")
-                   : RESP_MORE;
+        return RESP_MORE;
     if (bad || !resp_strtoll(buf + 1, end - 1, &n) ||
         n > (long long)p->max_args)
         return fail(p, "invalid multibulk length");
@@ -130,13 +135,14 @@ static enum resp_status bulk_header(struct resp_parser *p, const char *buf,
                                     size_t len)
 {
     int bad;
-    long long n, end = line_end(p, buf, len, &bad);
+    size_t seen;
+    long long n, end = line_end(p, buf, len, &seen, &bad);
     const char *s = buf + p->pos;
 
+    if (seen > RESP_INLINE_MAX)
+        return fail(p, "too big bulk count string");
     if (end < 0)
-        return len - p->pos > RESP_INLINE_MAX
-                   ? fail(p, "too big bulk count string")
-                   : RESP_MORE;
+        return RESP_MORE;
     if (s[0] != '$') {
         char what[40];
         char c = s[0] == '\r' || s[0] == '\n' ? ' ' : s[0];
@@ -257,6 +263,8 @@ static enum resp_status inline_command(struct resp_parser *p, char *buf,
         return len > RESP_INLINE_MAX ? fail(p, "too big inline request")
                                      : RESP_MORE;
     end = nl - buf;
+    if (end > RESP_INLINE_MAX)
+        return fail(p, "too big inline request");
     p->pos = end + 1;
     if (end && buf[end - 1] == '\r')
         end--;

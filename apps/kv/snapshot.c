@@ -168,6 +168,11 @@ static int load_records(struct cursor *c, const struct header *h,
                      (unsigned long long)k, (unsigned)klen, (unsigned)vlen);
             return -1;
         }
+        if ((int64_t)get64(rec + 8) < 0) { /* SAVE never writes one */
+            snprintf(why, len, "key %llu: negative expiry time",
+                     (unsigned long long)k);
+            return -1;
+        }
         e = store_entry_new(klen, vlen, (int64_t)get64(rec + 8));
         if (!e) {
             snprintf(why, len, "out of memory at key %llu",

@@ -15,6 +15,8 @@ lwip_frames: a peer's conversations with lwIP (lwip_seeds.py).
 http_parse: requests as curl and browsers send them, pipelined, with
 bodies, and a few broken ones.  tar: small sites as scripts/pack-site
 packs them.
+kv_resp: command streams (multibulk, inline, errors) after a read-size
+byte.  kv_snapshot: disks with one and two valid snapshot slots.
 """
 import os
 import struct
@@ -360,12 +362,74 @@ def tar_seeds():
             "empty": b"\0" * 1024}
 
 
+# ---- kv: RESP streams and snapshot disks -----------------------------------
+def resp(*args):
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out
+
+
+def kv_resp_seeds():
+    # first byte: the read size fuzz_kv_resp.c cuts the stream into
+    return {
+        "set-get": b"\x07" + resp(b"SET", b"k", b"v", b"EX", b"10") +
+        resp(b"GET", b"k") + resp(b"INCR", b"n") + resp(b"MGET", b"k", b"n"),
+        "inline": b"\x03PING\r\nSET a \"x\\x41\\n\" 'b\\'c'\r\nTTL a\r\n",
+        "mset-expire": b"\x20" + resp(b"MSET", b"a", b"1", b"b", b"2") +
+        resp(b"EXPIRE", b"a", b"-1") + resp(b"DBSIZE") + resp(b"FLUSHALL"),
+        "errors": b"\x01" + resp(b"NOSUCH", b"x\r\ny") + resp(b"GET") +
+        b"*1\r\n$-1\r\n",
+        "config": b"\x10" + resp(b"CONFIG", b"GET", b"save") +
+        resp(b"COMMAND", b"DOCS") + resp(b"INFO") + resp(b"QUIT"),
+    }
+
+
+def crc32c(data, crc=0):
+    crc ^= 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+
+
+def kv_header(generation, off, body, keys):
+    h = bytearray(512)
+    struct.pack_into("<8sIIQQQQIIq", h, 0, b"TERNKV\0\1", 1, 0, generation,
+                     off, len(body), keys, crc32c(body), 0, 0)
+    struct.pack_into("<I", h, 12, crc32c(bytes(h[:64])))
+    return bytes(h)
+
+
+def kv_body(pairs):
+    return b"".join(struct.pack("<IIq", len(k), len(v), e) + k + v
+                    for k, v, e in pairs)
+
+
+def kv_snapshot_seeds():
+    one = kv_body([(b"k", b"v", 0), (b"", b"", 0), (b"t", b"x" * 40, 10**12)])
+    two = kv_body([(b"a", b"1", 0)])
+    both = bytearray(1024 + len(one) + 512 + len(two))
+    both[0:512] = kv_header(1, 1024, one, 3)
+    off2 = (1024 + len(one) + 511) // 512 * 512
+    both[512:1024] = kv_header(2, off2, two, 1)
+    both[1024:1024 + len(one)] = one
+    both[off2:off2 + len(two)] = two
+    return {
+        "one-slot": kv_header(1, 1024, one, 3) + bytes(512) + one,
+        "two-slots": bytes(both),
+        "empty": bytes(1024),
+    }
+
+
 SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "e820": e820_seeds, "cmdline": cmdline_seeds, "elf": elf_seeds,
          "mmio_dsdt": mmio_dsdt_seeds, "pci": pci_seeds,
          "virtqueue": virtqueue_seeds, "netparam": netparam_seeds,
          "lwip_frames": lwip_seeds.lwip_frames_seeds,
-         "http_parse": http_parse_seeds, "tar": tar_seeds}
+         "http_parse": http_parse_seeds, "tar": tar_seeds,
+         "kv_resp": kv_resp_seeds, "kv_snapshot": kv_snapshot_seeds}
 
 
 def main(outdir, targets):
