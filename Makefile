@@ -22,9 +22,6 @@ XEN_INCLUDE := /usr/include/xen
 FUZZ_SECONDS ?= 60
 
 APPS := $(sort $(patsubst apps/%/main.c,%,$(wildcard apps/*/main.c)))
-# Apps whose image cannot link yet, left out of `make images` (and so of
-# `make test`): httpd needs the BSD sockets of issue 14 part 2.  Its
-# portable code is tested on the host meanwhile (scripts/host-app httpd).
 export TERN_APP := $(APP)
 
 ifeq ($(filter $(APP),$(APPS)),)

@@ -2286,6 +2286,28 @@ def xen_tests(tmp):
     ]
 
 
+# ---- apps' host builds against real clients ---------------------------------
+def run_host_apps(res):
+    """tests/kv_test.py: the host build of kv (scripts/host-app) against
+    redis-cli and redis-benchmark on 127.0.0.1 (the guest run over tap is
+    the boot tests' part)."""
+    if not shutil.which("redis-cli") or not shutil.which("redis-benchmark"):
+        res.report("kv host", False, skip="redis-tools not installed")
+        return
+    t = time.time()
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tests/kv_test.py")],
+                       capture_output=True, text=True, timeout=600)
+    for line in p.stdout.splitlines():
+        m = re.match(r"(ok|FAIL) (.*?)(: (.*))?$", line)
+        if m:
+            res.report("kv host: " + m.group(2), m.group(1) == "ok",
+                       m.group(4) or "")
+    if p.returncode not in (0, 1) or "kv-test:" not in p.stdout:
+        res.report("kv host: tests/kv_test.py", False,
+                   f"exit {p.returncode}: {(p.stdout + p.stderr)[-2000:]}",
+                   time.time() - t)
+
+
 def run_boots(res):
     if not shutil.which(QEMU):
         print(f"boot tests: {QEMU} not found: run scripts/setup "
@@ -2320,6 +2342,8 @@ def main():
         run_build_checks(res)
     if not ONLY or ONLY in "httpd host":
         run_httpd_host(res)
+    if not ONLY or ONLY in "kv host":
+        run_host_apps(res)
     run_boots(res)
     print(f"tests took {time.time() - t:.0f}s")
     print(f"{res.passed} passed, {res.failed} failed, {res.skipped} skipped")
