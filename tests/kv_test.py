@@ -217,6 +217,50 @@ def check_raw_protocol(c, host, port):
             cli(host, port, "PING") == "PONG")
 
 
+def info_field(host, port, name):
+    m = re.search(rf"^{name}:(\d+)", cli(host, port, "INFO"), re.M)
+    return int(m.group(1)) if m else -1
+
+
+def check_back_pressure(c, host, port):
+    """A client that pipelines 1 MB of GETs and reads nothing: kv must stop
+    reading it rather than queue every reply (each GET of a 1000-byte value
+    makes a 1007-byte reply: 100 MB if all were queued), then answer every
+    request in order once the client reads."""
+    count = 150000
+    cli(host, port, "SET", "bp", "v" * 1000)
+    s = socket.create_connection((host, port), timeout=30)
+    sent = []
+
+    def send():
+        try:
+            s.sendall(b"GET bp\r\n" * count)
+            sent.append(True)
+        except OSError:
+            pass
+    import threading
+    t = threading.Thread(target=send, daemon=True)
+    t.start()
+    time.sleep(2)
+    used = info_field(host, port, "used_memory")
+    limit = int(cli(host, port, "CONFIG", "GET", "maxmemory").split("\n")[1])
+    c.check("a client that never reads is not buffered without bound",
+            0 < used < max(limit, 4 << 20), f"used_memory {used}")
+    want = count * len(b"$1000\r\n" + b"v" * 1000 + b"\r\n")
+    got = 0
+    s.settimeout(30)
+    while got < want:
+        chunk = s.recv(1 << 20)
+        if not chunk:
+            break
+        got += len(chunk)
+    t.join(30)
+    s.close()
+    c.check("every pipelined reply arrives once the client reads",
+            got == want and sent, f"{got} of {want} bytes")
+    cli(host, port, "DEL", "bp")
+
+
 def check_clients(c, host, port, maxclients):
     idle = []
     try:
@@ -426,6 +470,7 @@ def main():
             check_cli(c, host, port)
             check_raw_protocol(c, host, port)
             check_clients(c, host, port, args.maxclients)
+            check_back_pressure(c, host, port)
             check_memory_limit(c, host, port)
             if not args.no_bench:
                 check_benchmark(c, host, port)

@@ -246,24 +246,39 @@ static int write_client(struct client *c)
     return c->closing ? -1 : 0;
 }
 
+/* Send what the socket takes and, each time the output drains, run the
+ * commands still buffered: a client that sent everything and now only
+ * reads gets no more POLLIN, so nothing else would run them.  0 to keep
+ * the client, -1 to drop it. */
+static int pump(struct server *s, struct client *c)
+{
+    for (;;) {
+        size_t before;
+
+        if (c->out.failed) {
+            printf("kv: client %d: no memory for a reply: closed\n", c->fd);
+            return -1;
+        }
+        if (write_client(c))
+            return -1;
+        if (c->out.len || c->closing || c->in_len == c->in_start)
+            return 0; /* output pending (POLLOUT), or nothing to run */
+        before = c->in_start;
+        run_commands(s, c);
+        if (c->in_start == before && !c->out.len)
+            return 0; /* the rest of a command has not come */
+    }
+}
+
 /* One client after poll: 0 to keep it, -1 to drop it. */
 static int serve_client(struct server *s, struct client *c, short revents)
 {
-    if ((revents & (POLLIN | POLLHUP | POLLERR)) && read_client(s, c))
-        return -1;
-    if (c->out.failed) {
-        printf("kv: client %d: no memory for a reply: closed\n", c->fd);
-        return -1;
-    }
-    if (write_client(c))
-        return -1;
-    /* output drained below the mark: commands that waited may run now */
-    if (c->in_len > c->in_start && c->out.len < OUT_SOFT && !c->closing) {
-        run_commands(s, c);
-        if (c->out.failed || write_client(c))
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        run_commands(s, c); /* what waited for output room: frees input */
+        if (read_client(s, c))
             return -1;
     }
-    return 0;
+    return pump(s, c);
 }
 
 static size_t fill_pollfds(struct server *s, size_t *map)
