@@ -102,8 +102,11 @@ class Checks:
 
 def cli(host, port, *args):
     """redis-cli's output (not a terminal: raw replies, one per line)."""
-    p = subprocess.run(["redis-cli", "-h", host, "-p", str(port), *args],
-                       capture_output=True, text=True, timeout=20)
+    try:
+        p = subprocess.run(["redis-cli", "-h", host, "-p", str(port), *args],
+                           capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        return f"(no answer in 20 s to {' '.join(args)[:60]})"
     return (p.stdout + p.stderr).rstrip("\n")
 
 

@@ -16,7 +16,7 @@ struct kv_settings {
     int stop_on_bad;        /* SNAPSHOT_BAD=stop (default: empty) */
 };
 
-#define KV_DEFAULT_MAXMEMORY (2u * 1024 * 1024)
+#define KV_DEFAULT_MAXMEMORY (1024u * 1024)
 #define KV_DEFAULT_MAXCLIENTS 64
 #define KV_DEFAULT_MAX_BULK (512u * 1024)
 
