@@ -77,7 +77,7 @@ static void connection(struct out *o, const struct http_request *req,
         put(o, "Connection: keep-alive\r\n");
 }
 
-void reply_error(int status, const char *date, int head_only, char *head,
+void respond_error(int status, const char *date, int head_only, char *head,
                  struct reply *rep)
 {
     struct out o = {head, 0, 0};
@@ -213,7 +213,7 @@ void reply_request(const struct site *s, const char *buf,
     memset(rep, 0, sizeof *rep);
     rep->keep_alive = req->keep_alive;
     if (n < 0) {
-        reply_error(n == -1 && req->target.len > MAX_PATH ? 414 : 400, date,
+        respond_error(n == -1 && req->target.len > MAX_PATH ? 414 : 400, date,
                     req->method == HTTP_HEAD, head, rep);
         return;
     }
@@ -227,5 +227,5 @@ void reply_request(const struct site *s, const char *buf,
     else
         not_found(req, &o, rep, date);
     if (o.overflow) /* a head too long to write: only a huge Location */
-        reply_error(414, date, req->method == HTTP_HEAD, head, rep);
+        respond_error(414, date, req->method == HTTP_HEAD, head, rep);
 }

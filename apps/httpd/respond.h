@@ -30,7 +30,7 @@ void reply_request(const struct site *s, const char *buf,
 
 /* An error answer (4xx/5xx) that closes the connection; for HEAD
  * requests (head_only) the page is left out. */
-void reply_error(int status, const char *date, int head_only, char *head,
+void respond_error(int status, const char *date, int head_only, char *head,
                  struct reply *rep);
 
 const char *http_status_text(int status);

@@ -162,7 +162,7 @@ static void refuse(struct server *s, struct conn *c, int status,
 {
     struct reply rep;
 
-    reply_error(status, date_now(s), req->line.len &&
+    respond_error(status, date_now(s), req->line.len &&
                 req->method == HTTP_HEAD, c->out, &rep);
     log_request(s, c->peer, c->in + req->line.off, req->line.len, status,
                 rep.bytes);

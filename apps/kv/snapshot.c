@@ -194,10 +194,27 @@ static int load_records(struct cursor *c, const struct header *h,
     return 0;
 }
 
+struct writer {
+    const struct snap_io *io;
+    int64_t now_ms;
+    uint64_t off, keys, bytes;
+    size_t have;
+    uint32_t crc;
+    int failed;
+    uint8_t buf[CHUNK];
+};
+
+/* A loader's or a saver's 4 KiB buffer, off the stack; one buffer for
+ * both, since a single thread never loads and saves at once. */
+static union {
+    struct cursor c;
+    struct writer w;
+} scratch;
+
 static int load_body(const struct snap_io *io, const struct header *h,
                      struct store *into, char *why, size_t len)
 {
-    static struct cursor c; /* 4 KiB: off the stack */
+    struct cursor *const cp = &scratch.c;
     uint8_t last;
 
     /* The body's last byte must exist before any length inside is
@@ -208,18 +225,18 @@ static int load_body(const struct snap_io *io, const struct header *h,
                  (unsigned long long)h->len, (unsigned long long)h->off);
         return -1;
     }
-    memset(&c, 0, offsetof(struct cursor, buf));
-    c.io = io;
-    c.off = h->off;
-    c.end = h->off + h->len;
-    if (load_records(&c, h, into, why, len)) {
+    memset(cp, 0, offsetof(struct cursor, buf));
+    cp->io = io;
+    cp->off = h->off;
+    cp->end = h->off + h->len;
+    if (load_records(cp, h, into, why, len)) {
         store_clear(into);
         return -1;
     }
-    if (cursor_left(&c)) {
+    if (cursor_left(cp)) {
         snprintf(why, len, "%llu bytes after the last key",
-                 (unsigned long long)cursor_left(&c));
-    } else if (c.crc != h->crc) {
+                 (unsigned long long)cursor_left(cp));
+    } else if (cp->crc != h->crc) {
         snprintf(why, len, "body checksum mismatch (corrupt or torn)");
     } else {
         return 0;
@@ -267,16 +284,6 @@ enum snap_result snapshot_load(const struct snap_io *io, struct store *into,
 }
 
 /* ---- saving ---- */
-
-struct writer {
-    const struct snap_io *io;
-    int64_t now_ms;
-    uint64_t off, keys, bytes;
-    size_t have;
-    uint32_t crc;
-    int failed;
-    uint8_t buf[CHUNK];
-};
 
 static int live(const struct writer *w, const struct entry *e)
 {
@@ -352,7 +359,7 @@ static uint64_t place_body(const struct header *cur, uint64_t bytes)
 int snapshot_save(const struct snap_io *io, struct store *s, int64_t now_ms,
                   struct snap_info *info, char *why, size_t len)
 {
-    static struct writer w; /* 4 KiB: off the stack */
+    struct writer *const wp = &scratch.w;
     struct header h[2], next;
     enum slot_state st[2];
     char ignored[160];
@@ -367,13 +374,13 @@ int snapshot_save(const struct snap_io *io, struct store *s, int64_t now_ms,
             cur = &h[n];
             slot = !n;
         }
-    memset(&w, 0, offsetof(struct writer, buf));
-    w.io = io;
-    w.now_ms = now_ms;
-    store_each(s, measure, &w);
-    next.keys = w.keys;
-    next.len = w.bytes;
-    next.off = place_body(cur, w.bytes);
+    memset(wp, 0, offsetof(struct writer, buf));
+    wp->io = io;
+    wp->now_ms = now_ms;
+    store_each(s, measure, wp);
+    next.keys = wp->keys;
+    next.len = wp->bytes;
+    next.off = place_body(cur, wp->bytes);
     next.generation = cur ? cur->generation + 1 : 1;
     next.saved_ms = now_ms;
     if (next.len > MAX_BODY || next.off > MAX_BODY) {
@@ -381,16 +388,16 @@ int snapshot_save(const struct snap_io *io, struct store *s, int64_t now_ms,
                  (unsigned long long)next.len);
         return -1;
     }
-    w.off = next.off;
-    w.keys = 0;
-    store_each(s, write_record, &w);
-    flush(&w);
-    if (w.failed || io->sync(io->ctx)) {
+    wp->off = next.off;
+    wp->keys = 0;
+    store_each(s, write_record, wp);
+    flush(wp);
+    if (wp->failed || io->sync(io->ctx)) {
         snprintf(why, len, "writing %llu bytes at offset %llu failed",
                  (unsigned long long)next.len, (unsigned long long)next.off);
         return -1;
     }
-    next.crc = w.crc;
+    next.crc = wp->crc;
     encode_header(sec, &next);
     if (io->write(io->ctx, (uint64_t)slot * SNAP_SECTOR, sec, sizeof(sec)) ||
         io->sync(io->ctx)) {

@@ -227,13 +227,13 @@ TEST(httpd_reply_errors)
 {
     struct reply r;
 
-    reply_error(405, date, 0, head, &r);
+    respond_error(405, date, 0, head, &r);
     head[r.head_len] = 0;
     CHECK(r.status == 405 && !r.keep_alive && r.body_len == 0);
     CHECK(!strncmp(head, "HTTP/1.1 405 Method Not Allowed\r\n", 33));
     CHECK(has("\r\nAllow: GET, HEAD\r\n") && has("\r\nConnection: close\r\n"));
     CHECK(has("</html>\n") && r.bytes > 0);
-    reply_error(431, date, 1, head, &r);
+    respond_error(431, date, 1, head, &r);
     head[r.head_len] = 0;
     CHECK(has("431 Request Header Fields Too Large") && !has("<html>"));
     CHECK(r.bytes == 0);
