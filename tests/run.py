@@ -17,6 +17,7 @@ test names).
 """
 import concurrent.futures
 import glob
+import json
 import os
 import re
 import shutil
@@ -1175,6 +1176,9 @@ def boot_tests(tmp):
     tests += lwip_tests()
     tests += socket_tests()
     tests += httpd_tests(tmp)
+    tests.append(KvGuestTest("kv q35 with a disk over tap in a namespace: "
+                             "kv_test's checks, redis-benchmark, snapshots "
+                             "across reboots", "q35", tmp))
     tests += lwip_tap_tests()
     return [t for t in tests if ONLY in t.name]
 
@@ -1532,6 +1536,57 @@ def echo_tcp_udp_drive(ns):
     p = ns.run([sys.executable, "-c", UDP_ECHO_CLIENT, ns.guest_ip()],
                timeout=30)
     return out + p.stdout + p.stderr
+
+
+class KvGuestTest:
+    """apps/kv in a VM with a disk, over a tap in a namespace: all of
+    tests/kv_test.py's checks with the guest behind its start and stop
+    hooks (tests/kv_guest.py): redis-cli replies, protocol abuse, idle and
+    surplus clients, back-pressure, the memory limit, redis-benchmark -q
+    -n 20000 -c 20 -t set,get,incr with no errors, SAVE and BGSAVE then a
+    reboot on the same disk finding the data, a corrupt newest snapshot
+    refused for the older one, all corrupt refused and empty."""
+
+    def __init__(self, name, machine, tmp):
+        self.name, self.machine, self.tmp = name, machine, tmp
+
+    def run(self):
+        reason = netns.unavailable()
+        if reason:
+            return None, reason, 0.0
+        t = time.time()
+        state = tempfile.mkdtemp(prefix="kv-guest-", dir=self.tmp)
+        disk = os.path.join(state, "disk.img")
+        guest = os.path.join(ROOT, "tests/kv_guest.py")
+        with open(disk, "wb") as f:
+            f.truncate(16 << 20)
+        with netns.NetNS() as ns:
+            json.dump({"command": [os.path.join(ROOT, "scripts/run-qemu"),
+                                   os.path.join(BUILD, "kv", "tern-kv.elf"),
+                                   *ns.qemu_args(self.machine)],
+                       "env": {"MACHINE": self.machine, "MEM": "64M",
+                               "CPU": "max", "DISK": disk,
+                               "APPEND": ns.tern_append()},
+                       "settings": ["SNAPSHOT_BAD"]},
+                      open(os.path.join(state, "guest.json"), "w"))
+            try:
+                p = ns.run([sys.executable, os.path.join(ROOT, "tests/kv_test.py"),
+                            "--host", ns.guest_ip(), "--port", "6379",
+                            "--disk", disk, "--log", os.path.join(state, "console"),
+                            "--start", f"{sys.executable} {guest} start {state}",
+                            "--stop", f"{sys.executable} {guest} stop {state}"],
+                           timeout=300)
+                out = p.stdout + p.stderr
+            except subprocess.TimeoutExpired as e:
+                out = f"kv_test: no end in 300 s\n{e.stdout or ''}"
+            finally:
+                subprocess.run([sys.executable, guest, "stop", state])
+        console = open(os.path.join(state, "console"), errors="replace").read()
+        m = re.search(r"^kv-test: (\d+) passed, (\d+) failed", out, re.M)
+        ok = bool(m) and m.group(2) == "0" and int(m.group(1)) >= 60 and \
+            "tern: fatal" not in console
+        return ok, "" if ok else out[-2500:] + "\n--- console ---\n" + \
+            console[-1500:], time.time() - t
 
 
 class NetnsBridgeBoots:
