@@ -11,6 +11,8 @@
 #include <tern/xen_pvclock.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/errno.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/version.h>
@@ -218,4 +220,34 @@ void xen_shutdown(unsigned reason)
     struct sched_shutdown s = {.reason = reason};
 
     hypercall2(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uintptr_t)&s);
+}
+
+/* For the PV device layer (lib/xenbus), which has no hypercall page of
+ * its own: the three operations it needs, nothing more. */
+long xen_hvm_param_get(uint32_t index, uint64_t *value)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
+    long rc = hypercall2(__HYPERVISOR_hvm_op, HVMOP_get_param, (uintptr_t)&p);
+
+    *value = rc ? 0 : p.value;
+    return rc;
+}
+
+long xen_add_to_physmap(unsigned space, uint64_t idx, uint64_t gpfn)
+{
+    struct xen_add_to_physmap xatp = {
+        .domid = DOMID_SELF,
+        .space = space,
+        .idx = idx,
+        .gpfn = gpfn,
+    };
+
+    return hypercall2(__HYPERVISOR_memory_op, XENMEM_add_to_physmap,
+                      (uintptr_t)&xatp);
+}
+
+long xen_grant_table_op(unsigned cmd, void *arg, unsigned count)
+{
+    return hypercall3(__HYPERVISOR_grant_table_op, cmd, (uintptr_t)arg,
+                      count);
 }

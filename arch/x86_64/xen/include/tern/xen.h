@@ -41,6 +41,14 @@ uint64_t xen_system_time_ns(void);
 uint64_t xen_wallclock_base_ns(void);
 uint64_t xen_tsc_hz(void);
 
+/* HVMOP_get_param for this domain (HVM_PARAM_STORE_PFN, ...): 0 with
+ * *value set, or a negative Xen error (*value 0). */
+long xen_hvm_param_get(uint32_t index, uint64_t *value);
+/* XENMEM_add_to_physmap for this domain: 0 or a negative Xen error. */
+long xen_add_to_physmap(unsigned space, uint64_t idx, uint64_t gpfn);
+/* HYPERVISOR_grant_table_op(cmd, arg, count). */
+long xen_grant_table_op(unsigned cmd, void *arg, unsigned count);
+
 /* SCHEDOP_shutdown; returns only if Xen refused. */
 void xen_shutdown(unsigned reason);
 
