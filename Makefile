@@ -260,7 +260,12 @@ PURE_SRCS := \
   lib/virtio/mmio_words.c \
   lib/virtio/net_csum.c \
   lib/virtio/pci_caps.c \
-  lib/virtio/virtqueue.c
+  lib/virtio/virtqueue.c \
+  lib/xenbus/gnttab.c \
+  lib/xenbus/xenbus.c \
+  lib/xenbus/xenstore.c \
+  lib/xenbus/xs_reply.c \
+  lib/xenbus/xs_ring.c
 # And code whose kernel calls (page_alloc, tern_fatal, the scheduler's
 # waits) the unit tests stand in for.
 UNIT_SRCS := $(PURE_SRCS) \
@@ -285,7 +290,7 @@ UNIT_BIN := $(BUILD)/tests/unit-tests
 # One libFuzzer target per tests/fuzz/fuzz_<name>.c, built as fuzz-<name>:
 # those over the pure sources, and lwIP's input path (its own rule below).
 FUZZ_PURE_NAMES := start_info acpi e820 cmdline elf mmio_dsdt pci virtqueue netparam \
-  http_parse tar kv_resp kv_snapshot
+  http_parse tar kv_resp kv_snapshot xs_reply
 FUZZ_NAMES := $(FUZZ_PURE_NAMES) lwip_frames
 FUZZ_BINS := $(foreach n,$(FUZZ_NAMES),$(BUILD)/tests/fuzz-$(subst _,-,$(n)))
 
