@@ -102,7 +102,8 @@ FUZZ_TARGETS = (("start_info", "start_info parser", 1.0),
                 ("http_parse", "httpd request parser and responses", 0.5),
                 ("tar", "httpd tar reader and site index", 0.5),
                 ("kv_resp", "kv RESP parser and commands", 0.5),
-                ("kv_snapshot", "kv snapshot loader", 0.5))
+                ("kv_snapshot", "kv snapshot loader", 0.5),
+                ("xs_reply", "xenstore replies and client against a hostile store", 0.5))
 
 
 def run_fuzz(res):

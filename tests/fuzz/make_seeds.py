@@ -17,6 +17,8 @@ bodies, and a few broken ones.  tar: small sites as scripts/pack-site
 packs them.
 kv_resp: command streams (multibulk, inline, errors) after a read-size
 byte.  kv_snapshot: disks with one and two valid snapshot slots.
+xs_reply: xenstore response streams (fuzz_xs_reply.c): replies to the
+client's first requests, errors, listings, watch events.
 """
 import os
 import struct
@@ -184,6 +186,26 @@ def netparam_seeds():
               "10.0.2", "010.0.2.15", "0x0a.0.2.15", "10.0.2.256",
               "255.0.255.0", "1.2.3.4.5", "4294967306.0.0.1"]
     return {f"value{i}": v.encode() for i, v in enumerate(values)}
+
+
+# ---- xenstore replies (lib/xenbus/xs_reply.c, xenstore.c) -------------------
+def xs_msg(typ, req_id, body, tx=0):
+    return struct.pack("<IIII", typ, req_id, tx, len(body)) + body
+
+
+def xs_reply_seeds():
+    XS_DIRECTORY, XS_READ, XS_WATCH, XS_WATCH_EVENT, XS_ERROR = 1, 2, 4, 15, 16
+    return {
+        "read-dir-watch": xs_msg(XS_READ, 1, b"value") +
+        xs_msg(XS_DIRECTORY, 2, b"a\0bb\0") + xs_msg(XS_WATCH, 3, b"OK\0") +
+        xs_msg(XS_WATCH_EVENT, 0, b"w\0tern0\0"),
+        "errors": xs_msg(XS_ERROR, 1, b"ENOENT\0") +
+        xs_msg(XS_ERROR, 2, b"EAGAIN\0") + xs_msg(XS_ERROR, 3, b"EWHAT\0"),
+        "event-first": xs_msg(XS_WATCH_EVENT, 0, b"x\0nobody\0") +
+        xs_msg(XS_READ, 7, b"late") + xs_msg(XS_READ, 1, b"1234567890"),
+        "long-read": xs_msg(XS_READ, 1, b"q" * 3000),
+        "bad-len": struct.pack("<IIII", XS_READ, 1, 0, 5000),
+    }
 
 
 # ---- ELF (pvhload) ---------------------------------------------------------
@@ -429,7 +451,8 @@ SEEDS = {"start_info": start_info_seeds, "acpi": acpi_seeds,
          "virtqueue": virtqueue_seeds, "netparam": netparam_seeds,
          "lwip_frames": lwip_seeds.lwip_frames_seeds,
          "http_parse": http_parse_seeds, "tar": tar_seeds,
-         "kv_resp": kv_resp_seeds, "kv_snapshot": kv_snapshot_seeds}
+         "kv_resp": kv_resp_seeds, "kv_snapshot": kv_snapshot_seeds,
+         "xs_reply": xs_reply_seeds}
 
 
 def main(outdir, targets):
