@@ -519,18 +519,24 @@ class XenDomUBoot(Boot):
     log as "(d1) ..." (port 0xe9) and through the PV console ring and
     xenconsoled as "pvconsole: ..."."""
 
-    def __init__(self, name, app, module_env=None, **kw):
+    def __init__(self, name, app, module_env=None, dom0_check=None, **kw):
         kw.setdefault("forbid", (r"tern: fatal", r"\(d1\) .*warning: xen:"))
         kw["forbid"] = tuple(kw["forbid"]) + (LOST_TIMER,)
         kw.setdefault("timeout", 240)
         super().__init__(name, app, **kw)
         self.module_env = module_env
+        self.dom0_check = dom0_check  # tests/dom0/<script>: dom0's side
 
     def command(self, image):
         cmd = [os.path.join(ROOT, "scripts/run-xen-domu"), image,
                *self.append.split()]
-        return (["env", f"MODULE={self.module_env}", *cmd]
-                if self.module_env else cmd)
+        env = []
+        if self.module_env:
+            env.append(f"MODULE={self.module_env}")
+        if self.dom0_check:
+            env.append("DOM0_CHECK=" +
+                       os.path.join(ROOT, "tests/dom0", self.dom0_check))
+        return ["env", *env, *cmd] if env else cmd
 
 
 class InterruptStateBoot(Boot):
@@ -2263,6 +2269,22 @@ def xen_domu_tests(tmp):
                             r"^pvconsole: Hello from Tern$",
                             r"^pvconsole: tern: exit status 0$",
                             r"^dom0: domU ended"]),
+        # xenstore, grant table and xenbus front-end against the real
+        # xenstored; dom0 reads what the domU wrote (xenstore-read),
+        # answers, and plays the backend of a device "tern/0"
+        # (tests/dom0/xenstore-list.sh).
+        XenDomUBoot("xen domU xenstore-list", "xenstore-list",
+                    dom0_check="xenstore-list.sh",
+                    expect=[r"^\(d1\) tern: xenstore: ring at pfn 0x[0-9a-f]+, event channel \d+$",
+                            r"^\(d1\) tern: gnttab: v1, \d+ frames at 0x[0-9a-f]+, \d+ references$",
+                            r"^\(d1\) # name = \"tern\" \(4\)$",
+                            r"^dom0: xenstore-read data/tern-test = hello-from-tern$",
+                            r"^dom0: frontend Initialised, ring-ref \d+$",
+                            r"^dom0: frontend Closed$",
+                            r"^\(d1\) 1\.\.24$",
+                            r"^\(d1\) # 0 failed$", r"^pvconsole: # 0 failed$"],
+                    forbid=(r"^\(d1\) not ok", r"tern: fatal",
+                            r"dom0: .* never became")),
         XenDomUBoot("xen domU timers-selftest", "timers-selftest",
                     expect=[r"^\(d1\) # 0 failed$",
                             r"^\(d1\) tern: .*timer: Xen single-shot \(event channel\)$",
