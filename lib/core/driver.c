@@ -46,3 +46,23 @@ const char *driver_param_next(const char *key, unsigned *iter)
     }
     return NULL;
 }
+
+#define EXIT_HOOKS 8
+static void (*exit_hooks[EXIT_HOOKS])(void);
+static unsigned nexit_hooks;
+
+int driver_at_exit(void (*fn)(void))
+{
+    if (nexit_hooks == EXIT_HOOKS)
+        return -1;
+    exit_hooks[nexit_hooks++] = fn;
+    return 0;
+}
+
+void drivers_exit(void)
+{
+    /* Taken off before it runs: a hook that exits again (or faults into
+     * tern_exit) does not run twice. */
+    while (nexit_hooks)
+        exit_hooks[--nexit_hooks]();
+}

@@ -4,6 +4,7 @@
 #include <tern/bootstats.h>
 #include <tern/config.h>
 #include <tern/console.h>
+#include <tern/driver.h>
 #include <tern/exit.h>
 #include <tern/format.h>
 #include <tern/io.h>
@@ -32,6 +33,7 @@ static __attribute__((noreturn)) void power_off_or_halt(bool crash)
 
 void tern_exit(int status)
 {
+    drivers_exit();
     console_flush();
     if (boot_stats_enabled && boot_exit_report)
         boot_exit_report();

@@ -217,7 +217,13 @@ int xenbus_close_all(void)
 {
     int failed = 0;
 
-    while (connected)
-        failed += xenbus_close(connected) != 0;
+    while (connected) {
+        struct xenbus_front *fe = connected;
+        int rc = xenbus_close(fe);
+
+        failed += rc != 0;
+        if (rc == 0)
+            pr_info("xenbus: %s closed", fe->node);
+    }
     return failed;
 }

@@ -16,6 +16,7 @@
 #include <tern/time.h>
 #include <tern/xen.h>
 #include <tern/xen_evtchn.h>
+#include <tern/xenbus.h>
 #include <tern/xenstore.h>
 #include <xen/hvm/params.h>
 #include <xen/xen.h>
@@ -54,6 +55,13 @@ static void on_event(unsigned p, void *arg)
     (void)p;
     (void)arg;
     cond_broadcast(&event);
+}
+
+/* Front-ends still connected when the app ends are closed, so the
+ * backends let go of our pages and see us leave in order. */
+static void close_front_ends(void)
+{
+    xenbus_close_all();
 }
 
 struct xs_client *xenstore(void)
@@ -95,6 +103,7 @@ static void xs_xen_init(const struct boot_info *bi)
                        pfn << 12),
                    &t, XS_TIMEOUT_NS);
     connected = true;
+    driver_at_exit(close_front_ends);
     pr_info("xenstore: ring at pfn 0x%llx, event channel %u",
             (unsigned long long)pfn, port);
     if (gnttab_setup() != 0)

@@ -43,6 +43,16 @@ bool driver_param_known(const char *word);
 void driver_params_set(char *const *words, unsigned n);
 void drivers_init(const struct boot_info *bi);
 
+/* fn runs once when the app exits normally (tern_exit, before the
+ * status line), in the exiting thread with the scheduler still running,
+ * so it may wait: for a driver that must leave its device tidy (Xen
+ * front-ends closing so the backend lets go of our pages).  Never on a
+ * fatal stop, which may come from inside a broken driver.  -1 when the
+ * table (8) is full. */
+int driver_at_exit(void (*fn)(void));
+/* tern_exit: run them, last registered first. */
+void drivers_exit(void);
+
 /* The value of the next "key=value" word from *iter on (start at 0), or
  * NULL when there is none. */
 const char *driver_param_next(const char *key, unsigned *iter);
