@@ -2272,7 +2272,8 @@ def xen_domu_tests(tmp):
         # xenstore, grant table and xenbus front-end against the real
         # xenstored; dom0 reads what the domU wrote (xenstore-read),
         # answers, and plays the backend of a device "tern/0"
-        # (tests/dom0/xenstore-list.sh).
+        # (tests/dom0/xenstore-list.sh), mapping the grant the domU
+        # publishes; the domU's exit hook closes the device.
         XenDomUBoot("xen domU xenstore-list", "xenstore-list",
                     dom0_check="xenstore-list.sh",
                     expect=[r"^\(d1\) tern: xenstore: ring at pfn 0x[0-9a-f]+, event channel \d+$",
@@ -2280,8 +2281,12 @@ def xen_domu_tests(tmp):
                             r"^\(d1\) # name = \"tern\" \(4\)$",
                             r"^dom0: xenstore-read data/tern-test = hello-from-tern$",
                             r"^dom0: frontend Initialised, ring-ref \d+$",
-                            r"^dom0: frontend Closed$",
-                            r"^\(d1\) 1\.\.24$",
+                            r'^dom0: mapped d\d+ ref \d+: "tern grant page"$',
+                            r"^\(d1\) ok \d+ - ending the grant dom0 has mapped is refused$",
+                            r"^dom0: unmapped ref \d+$",
+                            r"^\(d1\) 1\.\.25$",
+                            r"^dom0: frontend Closing$",
+                            r"^\(d1\) tern: xenbus: device/tern/0 closed$",
                             r"^\(d1\) # 0 failed$", r"^pvconsole: # 0 failed$"],
                     forbid=(r"^\(d1\) not ok", r"tern: fatal",
                             r"dom0: .* never became")),

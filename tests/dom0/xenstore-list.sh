@@ -36,9 +36,19 @@ $XS write $FE/backend-id 0
 $XS write $BE/state 2
 say "backend tern/0 in InitWait"
 wait_for $FE/state 3 || exit 0
-say "frontend Initialised, ring-ref $($XS read $FE/ring-ref)"
+ref=$($XS read $FE/ring-ref)
+say "frontend Initialised, ring-ref $ref"
+# Map the grant and hold it: the domU's end of it must be refused.
+/usr/bin/gntmap $D $ref /tmp/unmap &
+gm=$!
+i=0
+while [ ! -f /tmp/mapped ] && [ $i -lt 100 ]; do $B usleep 100000; i=$((i + 1)); done
 $XS write $BE/state 4
+wait_for $H/data/unmap 1 || exit 0
+$B touch /tmp/unmap
+wait $gm
+$XS write $H/data/unmapped 1
+# The domU leaves the device connected: its exit hook closes it.
 wait_for $FE/state 5 || exit 0
 say "frontend Closing"
 $XS write $BE/state 6
-wait_for $FE/state 6 && say "frontend Closed"
