@@ -269,13 +269,16 @@ TEST(xenstore_watch_fires_on_registration_and_writes)
 
 TEST(xenstore_event_for_unknown_token_dropped)
 {
+    struct xs_watch w = {0};
     char buf[8];
 
     setup();
     xs_sim_set(sim, "k", "v");
+    CHECK(xs_watch(xs, &w, "elsewhere") == 0);
+    CHECK(xs_watch_wait(xs, &w, TIMEOUT) == 0); /* its registration */
     sim->bogus_event = true;
     CHECK(xs_read(xs, 0, "k", buf, sizeof(buf)) == 1);
-    CHECK(xs->dropped_events == 1);
+    CHECK(xs->dropped_events == 1 && w.pending == 0);
     CHECK(log_contains("token \"nobody's\", which no watch holds"));
 }
 
