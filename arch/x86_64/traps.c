@@ -194,7 +194,7 @@ static int on_stack(uint64_t p)
 
 /* The image's function names, sorted by address (scripts/gen-symbols). */
 struct tern_sym {
-    uint64_t addr, name;
+    uint32_t addr, name; /* the image lies below 4 GiB */
 };
 extern const struct tern_sym tern_syms[];
 extern const uint64_t tern_syms_count;

@@ -6,3 +6,5 @@ obj-$(CONFIG_XENBUS) += \
   lib/xenbus/xs_reply.c \
   lib/xenbus/xs_ring.c \
   lib/xenbus/xs_xen.c
+# Xen-only, cold (connects devices at boot): small rather than fast.
+$(O)/obj/lib/xenbus/%: KERNEL_CFLAGS += -Os

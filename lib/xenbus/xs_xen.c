@@ -17,6 +17,7 @@
 #include <tern/xen.h>
 #include <tern/xen_evtchn.h>
 #include <tern/xenbus.h>
+#include <tern/kalloc.h>
 #include <tern/xenstore.h>
 #include <xen/hvm/params.h>
 #include <xen/xen.h>
@@ -24,8 +25,9 @@
 /* Per request: dom0's xenstored shares one TCG vCPU with everything. */
 #define XS_TIMEOUT_NS (10ull * 1000000000ull)
 
-static struct xs_client client;
-static bool connected;
+/* 20 KiB of reply slots: taken from the heap on Xen only, not the .bss
+ * of every image (an appliance on QEMU would carry it for nothing). */
+static struct xs_client *client;
 static unsigned port;
 static struct mutex lock = MUTEX_INIT;
 static struct cond event = COND_INIT;
@@ -66,7 +68,7 @@ static void close_front_ends(void)
 
 struct xs_client *xenstore(void)
 {
-    return connected ? &client : 0;
+    return client;
 }
 
 static void xs_xen_init(const struct boot_info *bi)
@@ -97,12 +99,15 @@ static void xs_xen_init(const struct boot_info *bi)
         pr_err("xenstore: event channel %u: %s", port, why);
         return;
     }
+    if (!(client = kzalloc(sizeof(*client)))) {
+        pr_err("xenstore: no memory for the client: no xenstore");
+        return;
+    }
     sched_add_wake_source();
-    xs_client_init(&client,
+    xs_client_init(client,
                    (volatile struct xenstore_domain_interface *)(uintptr_t)(
                        pfn << 12),
                    &t, XS_TIMEOUT_NS);
-    connected = true;
     driver_at_exit(close_front_ends);
     pr_info("xenstore: ring at pfn 0x%llx, event channel %u",
             (unsigned long long)pfn, port);
