@@ -161,6 +161,24 @@ image_check:
         call    canary_ok
         mov     $_data_tail_canary, %eax
         call    canary_ok
+        mov     $boot_stack_top - 8, %eax /* the stack C starts on */
+        call    writable
+        mov     $_image_end - 8, %eax   /* .bss's top, page tables below */
+        call    writable
+        ret
+
+/* Returns if the quad at %eax keeps what is written there: RAM, not a
+ * zone the firmware still holds.  On q35 with -m 1280K or 1408K SeaBIOS's
+ * SMRAM at the top of RAM covered the image's top: the page tables built
+ * there read back as junk, a silent triple fault.  The firmware's zones
+ * sit at RAM's top, so the image's last quad stands for all of it. */
+writable:
+        movl    $CANARY_LO, (%eax)
+        movl    $CANARY_HI, 4(%eax)
+        call    canary_ok
+        notl    (%eax)
+        cmpl    $~CANARY_LO, (%eax)
+        jne     overwritten
         ret
 
 /* Returns if the quad at %eax is the canary; never otherwise. */
