@@ -7,6 +7,8 @@
 #   make test              unit tests, fuzz smoke run, boot tests
 #   make fuzz              run each fuzz target for FUZZ_SECONDS (60)
 #   make bench             size, boot-cost and memory figures (no verdicts)
+#   make xl-config         build/<app>/<app>.xl, an xl file for a Xen PVH domU
+#   make libvirt-xml       build/<app>/<app>-xen.xml and <app>-qemu.xml
 #   make menuconfig        edit build/<app>/.config
 #   make defconfig         reset build/<app>/.config from configs/
 #   make clean
@@ -32,7 +34,7 @@ ifeq ($(wildcard $(DEFCONFIG)),)
 $(error APP '$(APP)' has no $(DEFCONFIG))
 endif
 
-.PHONY: httpd-site print-app-cflags all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
+.PHONY: xl-config libvirt-xml httpd-site print-app-cflags all run run-xen debug test bench unit fuzz menuconfig defconfig clean setup images
 all: $(IMAGE)
 
 # ---- configuration (kconfiglib) --------------------------------------------
@@ -195,6 +197,17 @@ debug: setup
 	@$(MAKE) --no-print-directory APP=$(APP) all
 	@scripts/run-debug $(IMAGE) $(GDBFLAGS)
 
+# Deployment files for the image built already (docs/deploy.md): MEM,
+# APPEND, DISK, BRIDGE, NETWORK, NAME, MODULES as make variables or in
+# the environment, after apps/<app>/run.env; DEPLOY_DIR is where they go.
+DEPLOY_DIR ?= $(O)
+DEPLOY_ENV = $(if $(wildcard apps/$(APP)/run.env),set -a; . apps/$(APP)/run.env; set +a;)
+xl-config: $(O)/.config
+	@$(DEPLOY_ENV) scripts/deploy-config xl $(APP) $(IMAGE) $(O)/.config $(DEPLOY_DIR)
+
+libvirt-xml: $(O)/.config
+	@$(DEPLOY_ENV) scripts/deploy-config libvirt $(APP) $(IMAGE) $(O)/.config $(DEPLOY_DIR)
+
 # Tern as a PVH dom0 of Xen inside QEMU; ARGS is dom0's command line.
 run-xen: setup
 	@$(MAKE) --no-print-directory APP=$(APP) all
@@ -331,6 +344,14 @@ $(BUILD)/tests/fuzz-lwip-frames: tests/fuzz/fuzz_lwip_frames.c $(FUZZ_LWIP_SRCS)
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	  -o $@ tests/fuzz/fuzz_lwip_frames.c $(FUZZ_LWIP_SRCS)
 
+# xl's own file parser (libxlutil, from libxen-dev) over the generated xl
+# files: xl itself cannot run without Xen (tests/deploy/xl_cfg_check.c).
+XL_CFG_CHECK := $(BUILD)/tests/xl-cfg-check
+$(XL_CFG_CHECK): tests/deploy/xl_cfg_check.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@gcc -std=gnu11 -O1 -g -Wall -Wextra -Werror -o $@ $< -lxlutil -lxenlight
+
 unit: $(UNIT_BIN)
 	@$(UNIT_BIN)
 
@@ -347,7 +368,7 @@ fuzz: $(FUZZ_BINS)
 images:
 	@for a in $(APPS); do $(MAKE) -s --no-print-directory APP=$$a all || exit 1; done
 
-test: images $(UNIT_BIN)
+test: images $(UNIT_BIN) $(XL_CFG_CHECK)
 	@if command -v clang >/dev/null; then \
 	  $(MAKE) --no-print-directory $(FUZZ_BINS) || exit 1; fi
 	@$(PYTHON) tests/run.py

@@ -31,6 +31,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import netns  # noqa: E402
+from deploy.check import make_deploy, run_deploy_checks  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -519,15 +520,21 @@ class XenDomUBoot(Boot):
     log as "(d1) ..." (port 0xe9) and through the PV console ring and
     xenconsoled as "pvconsole: ..."."""
 
-    def __init__(self, name, app, module_env=None, dom0_check=None, **kw):
+    def __init__(self, name, app, module_env=None, dom0_check=None,
+                 xl_config=None, **kw):
         kw.setdefault("forbid", (r"tern: fatal", r"\(d1\) .*warning: xen:"))
         kw["forbid"] = tuple(kw["forbid"]) + (LOST_TIMER,)
         kw.setdefault("timeout", 240)
         super().__init__(name, app, **kw)
         self.module_env = module_env
         self.dom0_check = dom0_check  # tests/dom0/<script>: dom0's side
+        # xl_config: make xl-config's settings (MEM=, APPEND=, MODULES=):
+        # the domain is created from the file that target writes.
+        self.xl_config = xl_config
 
     def command(self, image):
+        if self.xl_config is not None:
+            return self.generated_config_command(image)
         cmd = [os.path.join(ROOT, "scripts/run-xen-domu"), image,
                *self.append.split()]
         env = []
@@ -537,6 +544,16 @@ class XenDomUBoot(Boot):
             env.append("DOM0_CHECK=" +
                        os.path.join(ROOT, "tests/dom0", self.dom0_check))
         return ["env", *env, *cmd] if env else cmd
+
+
+    def generated_config_command(self, image):
+        outdir = tempfile.mkdtemp(prefix="xl-config-")
+        p = make_deploy("xl-config", self.app, outdir, **self.xl_config)
+        if p.returncode:
+            return ["sh", "-c", 'echo "make xl-config failed: $0" >&2; exit 1',
+                    p.stderr.strip()[-300:]]
+        return ["env", f"XL_CONFIG={os.path.join(outdir, self.app + '.xl')}",
+                os.path.join(ROOT, "scripts/run-xen-domu"), image]
 
 
 class InterruptStateBoot(Boot):
@@ -2253,9 +2270,12 @@ def cpu_check_tests(tmp):
 def xen_domu_tests(tmp):
     dmod, _ = module_file(tmp, "domu.bin", 7777, 4)
     return [
-        XenDomUBoot("xen domU pvhcheck", "pvhcheck", module_env=dmod,
+        # Created from make xl-config's file: its ramdisk is the module.
+        XenDomUBoot("xen domU pvhcheck", "pvhcheck",
+                    xl_config={"MEM": "32", "MODULES": dmod},
                     status=5,
-                    expect=[r"^\(d1\) PASS si\.module\.0: .*7777 bytes",
+                    expect=[r'^dom0: \| ramdisk = "/module\.bin"$',
+                            r"^\(d1\) PASS si\.module\.0: .*7777 bytes",
                             r"^\(d1\) PASS si\.rsdp\.tables: ",
                             r"^\(d1\) FAIL si\.memmap\.order: ",
                             r"^\(d1\) Test result: FAILURE$"],
@@ -2266,8 +2286,10 @@ def xen_domu_tests(tmp):
                     append=f"KEY=tern HOSTTIME=now -- {libc_selftest_args(dmod)}",
                     forbid=(r"^\(d1\) not ok", r"tern: fatal"),
                     expect=[r"^\(d1\) # 0 failed$", r"^pvconsole: # 0 failed$"]),
-        XenDomUBoot("xen domU hello", "hello", append="-- a b",
-                    expect=[r"^\(d1\) tern: Xen 4\.17\.\d+, domU, memory map from start_info$",
+        XenDomUBoot("xen domU hello", "hello",
+                    xl_config={"MEM": "32", "APPEND": "-- a b"},
+                    expect=[r'^dom0: \| name = "tern-hello"$',
+                            r'^dom0: \| cmdline = "-- a b"$',r"^\(d1\) tern: Xen 4\.17\.\d+, domU, memory map from start_info$",
                             r"^\(d1\) tern: platform: xen \(CPUID: Xen\); consoles: xen,xen-pv,xen-0xe9$",
                             r"^\(d1\) Hello from Tern$", r'^\(d1\) argv\[2\] = "b"$',
                             r"^\(d1\) tern: exit status 0$",
@@ -2432,6 +2454,8 @@ def main():
         run_httpd_host(res)
     if not ONLY or ONLY in "kv host":
         run_host_apps(res)
+    if not ONLY or ONLY in "deploy files":
+        run_deploy_checks(res)
     run_boots(res)
     print(f"tests took {time.time() - t:.0f}s")
     print(f"{res.passed} passed, {res.failed} failed, {res.skipped} skipped")
