@@ -58,6 +58,8 @@ def check_xl(path, app, image, module, disk, append):
     p = subprocess.run([XL_CHECK, path], capture_output=True, text=True)
     if p.returncode:
         problems.append(f"xl-cfg-check: {p.stderr.strip()}")
+    if append and f'cmdline "{append}";' not in p.stdout:
+        problems.append(f"xl reads the command line otherwise: {p.stdout.strip()}")
     text = open(path).read()
     want = set(BASE_KEYS)
     want |= {"cmdline"} if append else set()
@@ -78,7 +80,7 @@ def check_xl(path, app, image, module, disk, append):
     return problems
 
 
-def xml_problems(path, kind, app, image, module, disk):
+def xml_problems(path, kind, app, image, module, disk, append):
     problems = []
     p = subprocess.run(["virt-xml-validate", path, "domain"],
                        capture_output=True, text=True)
@@ -92,6 +94,8 @@ def xml_problems(path, kind, app, image, module, disk):
         problems.append(f"domain/os type not {kind} {want_type}")
     if d.findtext("os/kernel") != image:
         problems.append("os/kernel is not the image")
+    if d.findtext("os/cmdline") != append:
+        problems.append(f"os/cmdline is {d.findtext('os/cmdline')!r}, not {append!r}")
     if d.findtext("os/initrd") != module:
         problems.append(f"os/initrd is {d.findtext('os/initrd')}, not {module}")
     ifaces = d.findall("devices/interface")
@@ -117,7 +121,7 @@ def check_app(res, app, tmp):
     out = os.path.join(tmp, app)
     module = os.path.join(BUILD, "httpd", "site.tar") if app == "httpd" else None
     disk = None
-    settings = {"APPEND": "net.ip=10.0.0.2/24 -- x"}
+    settings = {"APPEND": 'net.ip=10.0.0.2 PORT=80 -- "two words" x'}
     if app in ("kv", "echo"):
         disk = os.path.join(tmp, f"{app}.img")
         with open(disk, "wb") as f:
@@ -134,7 +138,8 @@ def check_app(res, app, tmp):
     for kind in ("xen", "qemu"):
         res.report(f"deploy: {app}-{kind}.xml valid for libvirt's schema, with what {app} needs",
                    *_verdict(xml_problems(os.path.join(out, f"{app}-{kind}.xml"),
-                                          kind, app, image, module, disk)))
+                                          kind, app, image, module, disk,
+                                          settings["APPEND"])))
 
 
 def _verdict(problems):
@@ -147,7 +152,7 @@ BAD = [
     ("MEM=3000K", "hello", {"MEM": "3000K"}, "not a whole number of MiB"),
     ("DISK missing", "hello", {"DISK": "/nonexistent/disk.img"}, "no such file"),
     ("BRIDGE with a space", "echo", {"BRIDGE": "br 0"}, "not a network interface name"),
-    ("APPEND with a quote", "hello", {"APPEND": 'a="b"'}, "quotes"),
+    ("APPEND with a single quote", "hello", {"APPEND": "-- it's"}, "single quotes"),
     ("two MODULES", "hello", {"MODULES": "Makefile,README.md"}, "one module"),
     ("an app that needs a disk without DISK", "hello", {"DISK_REQUIRED": "yes"},
      "give DISK=FILE"),
