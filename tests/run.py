@@ -547,7 +547,7 @@ class XenDomUBoot(Boot):
 
 
     def generated_config_command(self, image):
-        outdir = tempfile.mkdtemp(prefix="xl-config-")
+        outdir = os.path.join(BUILD, "xen-domu", f"xl-config-{self.app}")
         p = make_deploy("xl-config", self.app, outdir, **self.xl_config)
         if p.returncode:
             return ["sh", "-c", 'echo "make xl-config failed: $0" >&2; exit 1',
