@@ -743,18 +743,19 @@ def linux_server(name, port, kernel, initrd):
 # console shows a line matching ready once it starts; then the port is
 # polled until it answers.  The address comes from ns.tern_append()
 # (net.ip=10.77.N.2 net.mask=255.255.255.0).
-# TODO(lead): the command-line words of apps/httpd and apps/kv, and
-# their ready line.
+# Settings are KEY=VALUE words before `--` (docs/httpd.md, docs/kv.md);
+# each prints one line when it serves.  httpd logs each request, as
+# shipped (to the serial console: nginx's log goes to a file in RAM).
 def tern_httpd_server(image):
     return Server("tern-httpd", 80, lambda ns: server_qemu(
-        ns, image, f"{ns.tern_append()} -- port=80", site_tar()),
-        ready=r"^tern: calling main\(\)")
+        ns, image, f"{ns.tern_append()} PORT=80", site_tar()),
+        ready=r"^httpd: serving \d+ files on port 80$")
 
 
 def tern_kv_server(image):
     return Server("tern-kv", 6379, lambda ns: server_qemu(
-        ns, image, f"{ns.tern_append()} -- port=6379"),
-        ready=r"^tern: calling main\(\)")
+        ns, image, f"{ns.tern_append()} PORT=6379 MAXMEMORY=64mb"),
+        ready=r"^kv: listening on 0\.0\.0\.0:6379")
 
 
 def tern_server(app, make):
