@@ -100,6 +100,9 @@ static void descriptors(void)
     tap_ok(fails_with(send(900, "x", 1, 0), EBADF), "send on a closed descriptor: EBADF");
     tap_ok(fails_with(socket(AF_INET, 99, 0), EINVAL),
            "socket of an unknown type: EINVAL, as Linux says");
+    tap_ok(fails_with(bind(fd, NULL, sizeof(a)), EFAULT) &&
+               fails_with(connect(fd, NULL, sizeof(a)), EFAULT),
+           "bind and connect with no address: EFAULT, not a fault in lwIP");
     close(fd);
 }
 

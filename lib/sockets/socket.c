@@ -262,6 +262,8 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 
     if (!(f = socket_file(fd, &s)))
         return -1;
+    if (!addr) /* lwIP would read through it */
+        return (int)sys_result(-EFAULT);
     if (lwip_connect(s, addr, len) == 0)
         return 0;
     if (errno != EINPROGRESS)
@@ -390,7 +392,11 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     int s;
 
-    return socket_file(fd, &s) ? lwip_bind(s, addr, len) : -1;
+    if (!socket_file(fd, &s))
+        return -1;
+    if (!addr) /* lwIP would read through it */
+        return (int)sys_result(-EFAULT);
+    return lwip_bind(s, addr, len);
 }
 
 int listen(int fd, int backlog)
