@@ -42,8 +42,17 @@ static void read_msix(const struct pci_config_access *acc, struct pci_scan *s,
                       struct pci_dev *d, uint8_t at, uint32_t head)
 {
     uint16_t n = (uint16_t)(((head >> 16) & MSIX_SIZE_MASK) + 1);
-    uint32_t table = pci_cfg_read(acc, d, at + 4u);
-    uint32_t pba = pci_cfg_read(acc, d, at + 8u);
+    uint32_t table, pba;
+
+    /* 12 bytes: its table and PBA words must be in the 256 of config
+     * space (past them, ports 0xcf8 would read the next function's) */
+    if (at > 256 - 12) {
+        refuse(s, d, "MSI-X capability runs past the configuration space, "
+                     "ignored", at);
+        return;
+    }
+    table = pci_cfg_read(acc, d, at + 4u);
+    pba = pci_cfg_read(acc, d, at + 8u);
     struct pci_msix m = {
         .table_size = n,
         .cap = at,

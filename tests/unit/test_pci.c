@@ -628,3 +628,21 @@ TEST(acpi_mcfg_bad_entries_are_refused)
     CHECK(acpi_find_mcfg(&fake_window, M_RSDP, &m, why, sizeof(why)) < 0);
     CHECK(strstr(why, "no valid MCFG") != NULL);
 }
+
+/* An MSI-X capability at 0xf8 or 0xfc: its table and PBA words would lie
+ * past the 256 bytes of configuration space (through ports 0xcf8, in the
+ * next function's).  Found by fuzz_pci in CI. */
+TEST(pci_msix_capability_at_the_end_of_config_space_is_refused)
+{
+    static const uint8_t caps[][2] = {{PCI_CAP_ID_MSIX, 0xfc}};
+    struct sim_fn *f;
+
+    sim_reset();
+    log_clear();
+    f = sim_add(0, 4, 0, 0x1af4, 0x1041, 0);
+    sim_bar32(f, 1, 0xfe601000, 0x1000, false);
+    sim_caps(f, caps, 1);
+    pci_scan_all(&sim_acc, &scan);
+    CHECK(scan.n == 1 && devs[0].msix.table_size == 0);
+    CHECK(log_contains("MSI-X capability runs past the configuration space"));
+}
