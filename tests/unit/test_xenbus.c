@@ -30,15 +30,7 @@ static void backend(struct xs_sim *s, const char *path, const char *value)
 
 static void setup(int mode)
 {
-    struct xs_transport t;
-
-    free(sim);
-    free(xs);
-    sim = aligned_alloc(4096, sizeof(*sim) + 4096 - sizeof(*sim) % 4096);
-    xs = calloc(1, sizeof(*xs));
-    xs_sim_init(sim);
-    t = xs_sim_transport(sim);
-    xs_client_init(xs, &sim->page, &t, 5 * SEC);
+    xs_sim_fresh(&sim, &xs, 5 * SEC);
     xs_sim_set(sim, FE "/backend", BE);
     xs_sim_set(sim, FE "/backend-id", "0");
     xs_sim_set(sim, BE "/state", "2");

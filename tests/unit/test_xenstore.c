@@ -16,15 +16,7 @@ static struct xs_client *xs;
 
 static void setup(void)
 {
-    struct xs_transport t;
-
-    free(sim);
-    free(xs);
-    sim = aligned_alloc(4096, sizeof(*sim) + 4096 - sizeof(*sim) % 4096);
-    xs = calloc(1, sizeof(*xs));
-    xs_sim_init(sim);
-    t = xs_sim_transport(sim);
-    xs_client_init(xs, &sim->page, &t, TIMEOUT);
+    xs_sim_fresh(&sim, &xs, TIMEOUT);
     log_clear();
 }
 

@@ -318,3 +318,17 @@ struct xs_transport xs_sim_transport(struct xs_sim *s)
 
     return t;
 }
+
+void xs_sim_fresh(struct xs_sim **sim, struct xs_client **xs,
+                  uint64_t timeout)
+{
+    struct xs_transport t;
+
+    free(*sim);
+    free(*xs);
+    *sim = aligned_alloc(4096, sizeof(**sim) + 4096 - sizeof(**sim) % 4096);
+    *xs = calloc(1, sizeof(**xs));
+    xs_sim_init(*sim);
+    t = xs_sim_transport(*sim);
+    xs_client_init(*xs, &(*sim)->page, &t, timeout);
+}

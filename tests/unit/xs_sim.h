@@ -46,6 +46,10 @@ struct xs_sim {
 
 void xs_sim_init(struct xs_sim *s);
 struct xs_transport xs_sim_transport(struct xs_sim *s);
+/* A fresh store in *sim and a client of it in *xs (what was there is
+ * freed), with the client's timeout. */
+void xs_sim_fresh(struct xs_sim **sim, struct xs_client **xs,
+                  uint64_t timeout);
 /* A write as another domain would make it: watches fire. */
 void xs_sim_set(struct xs_sim *s, const char *path, const char *value);
 /* The value, or NULL. */
